@@ -1,0 +1,16 @@
+/** Where a command writes; injected so tests run commands in-process and read what they print. */
+export interface CommandIo {
+  stdout: { write(chunk: string): unknown };
+  stderr: { write(chunk: string): unknown };
+}
+
+/** Exit statuses shared by every command (documented in the CLI's README). */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export interface Command {
+  /** One line for `dualrec --help`. */
+  summary: string;
+  /** Full usage text for `dualrec COMMAND --help`. */
+  usage: string;
+  run(args: string[], io: CommandIo): Promise<number>;
+}

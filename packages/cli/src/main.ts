@@ -1,0 +1,39 @@
+import { isDualrecError } from '@dualrec/evidence';
+import { assetsCommand } from './commands/assets.js';
+import { type Command, type CommandIo, EXIT } from './io.js';
+
+/** Every `dualrec` command. Later commands register here. */
+export const COMMANDS: Record<string, Command> = {
+  assets: assetsCommand,
+};
+
+function help(): string {
+  const rows = Object.entries(COMMANDS).map(([name, cmd]) => `  ${name.padEnd(10)} ${cmd.summary}`);
+  return `Usage: dualrec COMMAND [options]\n\nCommands:\n${rows.join('\n')}\n\nRun "dualrec COMMAND --help" for a command's options.\n`;
+}
+
+export async function main(argv: string[], io: CommandIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(help());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`dualrec: unknown command "${name}"\n\n${help()}`);
+    return EXIT.usage;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(command.usage);
+    return EXIT.ok;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (isDualrecError(error)) {
+      io.stderr.write(`dualrec ${name}: [${error.code}] ${error.message}\n`);
+      return error.code === 'BAD_USAGE' ? EXIT.usage : EXIT.failed;
+    }
+    throw error;
+  }
+}

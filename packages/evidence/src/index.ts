@@ -1,0 +1,2 @@
+export type { DualrecErrorCode, DualrecErrorOptions, Locale } from './errors.js';
+export { DualrecError, ERROR_MESSAGES, isDualrecError } from './errors.js';

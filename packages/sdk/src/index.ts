@@ -1,0 +1,2 @@
+// This package has no code yet; see README.md.
+export {};

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// Node unit tests live beside the code they test; cross-package node tests live in test/unit.
+// Browser tests run under Playwright (test/browser), not here.
+export default defineConfig({
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'test/unit/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 30_000,
+    pool: 'forks',
+  },
+});
