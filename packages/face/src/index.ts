@@ -1,2 +1,3 @@
-// filled below
-export {};
+export { type FaceAssetUrls, faceAssetUrls } from './assets.js';
+export { type LoadFaceLandmarkerOptions, type LoadProgress, loadFaceLandmarker } from './landmarker.js';
+export { silenceMediaPipeTelemetry } from './telemetry.js';
