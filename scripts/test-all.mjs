@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// `pnpm test` (what `./run test` and CI run): every check, in order of cost, each one run even if
+// an earlier one failed so a single run shows everything that is wrong. Benchmarks are not here.
+//   lint → typecheck → unit tests (vitest, node) → browser tests (Playwright, Debian Chromium)
+// Ends with one line "tests: N passed, N failed" summed over both test runners.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const repo = resolve(import.meta.dirname, '..');
+const reports = resolve(repo, '.cache/test-reports');
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+const vitestJson = resolve(reports, 'vitest.json');
+const playwrightJson = resolve(reports, 'playwright.json');
+const only = process.argv.slice(2);
+
+const steps = [
+  { name: 'camera fixtures', cmd: ['node', 'scripts/make-camera-fixtures.mjs'] },
+  { name: 'lint', cmd: ['pnpm', 'exec', 'biome', 'check', '.'] },
+  { name: 'typecheck', cmd: ['pnpm', 'run', '--silent', 'typecheck'] },
+  {
+    name: 'unit',
+    cmd: [
+      'pnpm',
+      'exec',
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${vitestJson}`,
+    ],
+  },
+  {
+    name: 'browser',
+    cmd: [
+      'pnpm',
+      'exec',
+      'playwright',
+      'test',
+      '-c',
+      'test/browser/playwright.config.ts',
+      '--reporter=list,json',
+    ],
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson },
+  },
+].filter((s) => only.length === 0 || only.includes(s.name) || s.name === 'camera fixtures');
+
+const results = [];
+for (const step of steps) {
+  console.log(`\n=== ${step.name} ===`);
+  const started = Date.now();
+  const run = spawnSync(step.cmd[0], step.cmd.slice(1), {
+    cwd: repo,
+    stdio: 'inherit',
+    env: { ...process.env, ...step.env },
+  });
+  results.push({ name: step.name, ok: run.status === 0, seconds: (Date.now() - started) / 1000 });
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const vitest = readJson(vitestJson);
+if (vitest) {
+  passed += vitest.numPassedTests;
+  failed += vitest.numFailedTests;
+  skipped += vitest.numPendingTests + (vitest.numTodoTests ?? 0);
+}
+const playwright = readJson(playwrightJson);
+if (playwright) {
+  passed += playwright.stats.expected + playwright.stats.flaky;
+  failed += playwright.stats.unexpected;
+  skipped += playwright.stats.skipped;
+}
+
+console.log('\n=== summary ===');
+for (const r of results)
+  console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(16)} ${r.seconds.toFixed(1)} s`);
+console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(results.every((r) => r.ok) ? 0 : 1);
