@@ -14,7 +14,7 @@ export default defineConfig({
   timeout: 120_000,
   forbidOnly: !!process.env.CI,
   reporter: process.env.CI ? [['list']] : [['list']],
-  outputDir: '../../test-results',
+  outputDir: `../../test-results/${PORT}`,
   use: {
     baseURL,
     browserName: 'chromium',
@@ -26,6 +26,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   webServer: {
+    env: { DUALREC_TEST_PORT: String(PORT) },
     command: `pnpm exec vite build -c test/browser/vite.config.ts && pnpm exec vite preview -c test/browser/vite.config.ts --host 127.0.0.1 --port ${PORT} --strictPort`,
     cwd: '../..',
     url: `${baseURL}/smoke.html`,

@@ -4,6 +4,7 @@
  * origin fails the test. Specs that deliberately provoke one can check and clear `guard` themselves.
  */
 import { test as base, expect } from '@playwright/test';
+import { CHROMIUM_PATH, chromiumArgs, type FakeMedia } from './chromium.js';
 import { ThirdPartyGuard } from './third-party-guard.js';
 
 export const test = base.extend<{ guard: ThirdPartyGuard }>({
@@ -19,3 +20,12 @@ export const test = base.extend<{ guard: ThirdPartyGuard }>({
 });
 
 export { expect };
+
+/**
+ * Per-file choice of the fake camera clip and microphone file:
+ * `test.use(fakeMedia({ camera: 'photo-attack-astronaut', microphone: 'audio/silence-5s.wav' }))`.
+ * (Chromium takes them as launch flags, so Playwright starts a browser for that file.)
+ */
+export function fakeMedia(media: FakeMedia) {
+  return { launchOptions: { executablePath: CHROMIUM_PATH, args: chromiumArgs(media) } };
+}

@@ -8,6 +8,7 @@ const repo = resolve(import.meta.dirname, '../..');
 const pages = Object.fromEntries(
   readdirSync(root)
     .filter((f) => f.endsWith('.html'))
+    .sort()
     .map((f) => [f.replace(/\.html$/, ''), resolve(root, f)]),
 );
 
@@ -18,7 +19,8 @@ export default defineConfig({
   publicDir: false,
   logLevel: 'warn',
   build: {
-    outDir: resolve(repo, '.cache/browser-pages'),
+    // Per port, so several test runs on one machine do not overwrite each other's build.
+    outDir: resolve(repo, `.cache/browser-pages-${process.env.DUALREC_TEST_PORT ?? 5178}`),
     emptyOutDir: true,
     target: 'es2022',
     rollupOptions: { input: pages },
