@@ -48,7 +48,7 @@ async function runBrowser() {
   if (files.length === 0) return;
   const { build, preview } = await import('vite');
   const { chromium } = await import('@playwright/test');
-  const { serveAssets } = await import(pathToFileURL(resolve(repo, 'test/browser/serve-assets.ts')).href);
+  const { serveAssets } = await import(pathToFileURL(resolve(repo, 'scripts/vite/serve-assets.ts')).href);
   const { CHROMIUM_PATH, chromiumArgs } = await import(
     pathToFileURL(resolve(repo, 'test/browser/chromium.ts')).href
   );

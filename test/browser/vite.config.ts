@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
-import { serveAssets } from './serve-assets.js';
+import { serveAssets } from '../../scripts/vite/serve-assets.js';
 
 const root = resolve(import.meta.dirname, 'pages');
 const repo = resolve(import.meta.dirname, '../..');
