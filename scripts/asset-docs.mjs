@@ -3,6 +3,7 @@
 // and the gathered files (for gzip sizes). test/unit/asset-docs.test.ts fails when they drift.
 //   pnpm assets && node scripts/asset-docs.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -38,4 +39,6 @@ const start = text.indexOf(BEGIN);
 const end = text.indexOf(END);
 if (start < 0 || end < 0) throw new Error(`${doc} lacks the table markers`);
 writeFileSync(doc, text.slice(0, start) + table + text.slice(end + END.length));
+// The formatter pads Markdown tables; format now so `pnpm lint` stays clean.
+spawnSync('pnpm', ['exec', 'biome', 'format', '--write', doc], { cwd: repo, stdio: 'ignore' });
 console.log(`updated ${doc}`);

@@ -6,7 +6,7 @@ test.beforeEach(async ({ page }) => {
 });
 
 test('the page gets the fake camera and microphone tracks', async ({ page }) => {
-  const result = await page.evaluate(() => (window as any).smoke.camera());
+  const result = await page.evaluate(() => window.smoke.camera());
   expect(result.videoTracks).toBe(1);
   expect(result.audioTracks).toBe(1);
   expect(result.videoState).toBe('live');
@@ -20,7 +20,7 @@ test('FaceLandmarker loads from the self-hosted assets and finds one face in the
   page,
   guard,
 }) => {
-  const result = await page.evaluate(() => (window as any).smoke.face(20));
+  const result = await page.evaluate(() => window.smoke.face(20));
   expect(result.faceCounts).toHaveLength(20);
   expect(result.faceCounts.every((n: number) => n === 1)).toBe(true);
   expect(result.blendshapeCounts.every((n: number) => n === 52)).toBe(true);
@@ -38,7 +38,7 @@ test('tesseract.js reads the ID number from a generated card image in the browse
   guard,
 }) => {
   const idNumber = '11010519491231002X';
-  const result = await page.evaluate((n) => (window as any).smoke.ocr(n), idNumber);
+  const result = await page.evaluate((n) => window.smoke.ocr(n), idNumber);
   expect(result.text).toBe(idNumber);
   expect(guard.seen.some((u) => u.endsWith('/dualrec-assets/tesseract/lang/eng.traineddata.gz'))).toBe(true);
   expect(

@@ -9,9 +9,7 @@ test('the guard fails a page that fetches from another origin, and blocks the re
   page,
   guard,
 }) => {
-  const outcome = await page.evaluate(() =>
-    (window as any).checks.fetchFrom('https://cdn.example.com/model.bin'),
-  );
+  const outcome = await page.evaluate(() => window.checks.fetchFrom('https://cdn.example.com/model.bin'));
   expect(outcome).toBe('failed');
   expect(() => guard.assertNoThirdPartyRequests()).toThrow(/cdn\.example\.com\/model\.bin/);
   expect(guard.takeOffenders().map((r) => r.url)).toEqual(['https://cdn.example.com/model.bin']);
@@ -23,8 +21,8 @@ test('the guard also sees requests made from a worker and from another port of t
 }) => {
   const port = new URL(page.url()).port;
   const otherPort = `http://127.0.0.1:${Number(port) + 1}/x`;
-  await page.evaluate((u) => (window as any).checks.fetchFromWorker(u), 'https://tracker.example.net/beacon');
-  await page.evaluate((u) => (window as any).checks.fetchFrom(u), otherPort);
+  await page.evaluate((u) => window.checks.fetchFromWorker(u), 'https://tracker.example.net/beacon');
+  await page.evaluate((u) => window.checks.fetchFrom(u), otherPort);
   const urls = guard.takeOffenders().map((r) => r.url);
   expect(urls).toContain('https://tracker.example.net/beacon');
   expect(urls).toContain(otherPort);
@@ -35,7 +33,7 @@ test('raw MediaPipe tasks-vision 1.1.0 posts usage logs to Google when a task cl
   guard,
 }) => {
   // The control for the next test: without dualrec's guard the leak is real.
-  await page.evaluate(() => (window as any).checks.rawMediaPipeCreateAndClose());
+  await page.evaluate(() => window.checks.rawMediaPipeCreateAndClose());
   await expect
     .poll(() => guard.offenders.map((r) => new URL(r.url).host))
     .toContain('odml.pa.googleapis.com');
@@ -47,7 +45,7 @@ test('@dualrec/face creates and closes a FaceLandmarker without any usage-log re
   page,
   guard,
 }) => {
-  await page.evaluate(() => (window as any).checks.dualrecCreateAndClose());
+  await page.evaluate(() => window.checks.dualrecCreateAndClose());
   // Give a would-be flush the same time the control test needed, then the auto guard checks.
   await page.waitForTimeout(1500);
   expect(guard.offenders).toEqual([]);

@@ -39,7 +39,11 @@ function fetchFromWorker(url: string): Promise<string> {
   });
 }
 
-Object.assign(window, {
-  checks: { rawMediaPipeCreateAndClose, dualrecCreateAndClose, fetchFrom, fetchFromWorker },
-});
+const checks = { rawMediaPipeCreateAndClose, dualrecCreateAndClose, fetchFrom, fetchFromWorker };
+declare global {
+  interface Window {
+    checks: typeof checks;
+  }
+}
+window.checks = checks;
 document.body.dataset.ready = 'true';

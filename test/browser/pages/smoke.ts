@@ -119,5 +119,11 @@ async function ocr(idNumber: string) {
   }
 }
 
-Object.assign(window, { smoke: { camera, face, ocr } });
+const smoke = { camera, face, ocr };
+declare global {
+  interface Window {
+    smoke: typeof smoke;
+  }
+}
+window.smoke = smoke;
 document.body.dataset.ready = 'true';
