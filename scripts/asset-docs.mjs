@@ -1,9 +1,9 @@
 #!/usr/bin/env node
+import { spawnSync } from 'node:child_process';
 // Rewrites the asset table in docs/self-hosting-assets.md from packages/cli/asset-manifest.json
 // and the gathered files (for gzip sizes). test/unit/asset-docs.test.ts fails when they drift.
 //   pnpm assets && node scripts/asset-docs.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
+import { spawnSync } from 'node:child_process';
 // Rewrites the table in docs/errors.md from ERROR_MESSAGES in packages/evidence/src/errors.ts
 // (via the build). test/unit/error-docs.test.ts fails when a code is missing from the doc.
 //   pnpm build && node scripts/error-docs.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
