@@ -1,2 +1,1 @@
-// This package has no code yet; see README.md.
-export {};
+export * from './validation/index.js';
