@@ -12,6 +12,42 @@ export const ERROR_MESSAGES = {
     en: 'The call was made with invalid arguments.',
     'zh-CN': '调用参数无效。',
   },
+  BUNDLE_MALFORMED: {
+    en: 'The evidence bundle is damaged or is not a dualrec evidence bundle.',
+    'zh-CN': '证据包已损坏，或不是 dualrec 证据包。',
+  },
+  BUNDLE_INVALID: {
+    en: 'The evidence bundle failed verification.',
+    'zh-CN': '证据包校验未通过。',
+  },
+  RECORD_DECRYPT_FAILED: {
+    en: 'Encrypted data could not be decrypted: it was changed, truncated or reordered, or the key is wrong.',
+    'zh-CN': '加密数据无法解密：数据已被修改、截断或重排，或密钥不正确。',
+  },
+  KEY_INVALID: {
+    en: 'A key is missing, malformed or of the wrong type.',
+    'zh-CN': '密钥缺失、格式错误或类型不正确。',
+  },
+  KEY_NOT_RECIPIENT: {
+    en: 'This private key is not one of the recipients of the evidence bundle.',
+    'zh-CN': '此私钥不是该证据包的接收方。',
+  },
+  TICKET_INVALID: {
+    en: 'The session ticket is invalid, expired or was not issued for this device.',
+    'zh-CN': '会话票据无效、已过期，或不是为此设备签发的。',
+  },
+  EVIDENCE_LOG_INVALID: {
+    en: 'The evidence log cannot accept this event.',
+    'zh-CN': '证据日志无法记录此事件。',
+  },
+  FILE_UNREADABLE: {
+    en: 'The file could not be read.',
+    'zh-CN': '无法读取文件。',
+  },
+  TOOL_NOT_FOUND: {
+    en: 'A required external program is not installed.',
+    'zh-CN': '未安装所需的外部程序。',
+  },
   ASSET_NOT_FOUND: {
     en: 'A required model or runtime file could not be found in any configured source.',
     'zh-CN': '在所有配置的来源中都找不到所需的模型或运行时文件。',
@@ -35,6 +71,22 @@ export const ERROR_MESSAGES = {
   TELEMETRY_GUARD_FAILED: {
     en: 'A third-party library would send usage data off the device and could not be stopped.',
     'zh-CN': '第三方库试图将使用数据发送到设备之外，且无法阻止。',
+  },
+  OCR_IMAGE_INVALID: {
+    en: 'The image could not be read. Take a new photo of the ID card.',
+    'zh-CN': '无法读取图片，请重新拍摄身份证。',
+  },
+  OCR_IMAGE_TOO_SMALL: {
+    en: 'The image is too small to read an ID card from.',
+    'zh-CN': '图片太小，无法识别身份证。',
+  },
+  OCR_IMAGE_TOO_LARGE: {
+    en: 'The image is too large to process.',
+    'zh-CN': '图片过大，无法处理。',
+  },
+  OCR_READER_CLOSED: {
+    en: 'The ID card reader has been closed.',
+    'zh-CN': '身份证识别器已关闭。',
   },
   ABORTED: {
     en: 'The operation was cancelled.',

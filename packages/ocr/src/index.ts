@@ -1,1 +1,25 @@
+export type { CaptureAssessment, CaptureFeedback, CaptureThresholds } from './capture.js';
+export { assessCapture } from './capture.js';
+export type { CardImageRef, OcrCapturedPayload, OcrResultField, OcrResultPayload } from './events.js';
+export { OCR_EVENT_CAPTURED, OCR_EVENT_RESULT, OCR_EVENT_VERSION, resultPayload } from './events.js';
+export type { CardDetection } from './image/detect.js';
+export { detectCard } from './image/detect.js';
+export type { CaptureQuality } from './image/quality.js';
+export type { GrayImage, Point, Quad, RgbaImage } from './image/types.js';
+export { DEFAULT_MAX_PIXELS, MIN_IMAGE_SIDE } from './image/types.js';
+export type { FieldSpec, Model, Side } from './layout.js';
+export { BACK_FIELDS, CARD_HEIGHT_PX, CARD_WIDTH_PX, FRONT_FIELDS } from './layout.js';
+export type {
+  BackReadResult,
+  CardReadResult,
+  FrontReadResult,
+  NoCardResult,
+  OcrField,
+  OcrReaderOptions,
+  ReadOptions,
+  ReadTimings,
+} from './reader.js';
+export { createOcrReader, OcrReader } from './reader.js';
+export type { Recognition, RecognizeRequest, Recognizer, TesseractRecognizerOptions } from './recognizer.js';
+export { DEFAULT_CACHE_PATH, LANG_DATA_VERSION, TesseractRecognizer } from './recognizer.js';
 export * from './validation/index.js';

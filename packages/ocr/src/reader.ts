@@ -1,0 +1,380 @@
+/**
+ * The ID-card reader: find the card, straighten it, crop each fixed-layout field, preprocess it,
+ * recognise it with the right model on pre-started workers, parse and validate.
+ * Isomorphic: it sees only RGBA buffers; the browser and node adapters produce them.
+ */
+import { DualrecError } from '@dualrec/evidence';
+import { type CardDetection, detectCard } from './image/detect.js';
+import { type WarpedCard, warpQuad } from './image/geometry.js';
+import { crop, preprocess } from './image/preprocess.js';
+import { type CaptureQuality, measureQuality } from './image/quality.js';
+import {
+  assertRgbaImage,
+  DEFAULT_MAX_PIXELS,
+  type GrayImage,
+  type Quad,
+  type RgbaImage,
+} from './image/types.js';
+import {
+  BACK_FIELDS,
+  CARD_HEIGHT_PX,
+  CARD_WIDTH_PX,
+  EMBLEM_BOX,
+  type FieldBox,
+  type FieldSpec,
+  FRONT_FIELDS as FRONT,
+  FRONT_FIELDS,
+  PX_PER_MM,
+  type Side,
+} from './layout.js';
+import {
+  chooseEthnicity,
+  parseAddress,
+  parseBirth,
+  parseIdNumber,
+  parseIssuer,
+  parseName,
+  parseSexEthnicity,
+  parseValidityText,
+} from './parse.js';
+import {
+  type Recognition,
+  type Recognizer,
+  TesseractRecognizer,
+  type TesseractRecognizerOptions,
+} from './recognizer.js';
+import { type CalendarDate, formatDate } from './validation/dates.js';
+import type { IdNumberCheck } from './validation/id-number.js';
+import {
+  type FieldStatus,
+  type ValidationIssue,
+  validateBack,
+  validateFront,
+} from './validation/validate.js';
+import { LONG_TERM } from './validation/validity.js';
+
+export interface OcrField<T = string> {
+  /** The normalised value (`null` when nothing usable was read). */
+  value: T | null;
+  /** What the recogniser returned for the field's crop, unmodified. */
+  text: string;
+  /** 0–100. */
+  confidence: number;
+  /** `verified`: cross-checked on the card; `needs-confirmation`: ask the applicant; `invalid`: recapture. */
+  status: FieldStatus;
+  issues: ValidationIssue[];
+}
+
+export interface ReadTimings {
+  detectMs: number;
+  warpMs: number;
+  recognizeMs: number;
+  totalMs: number;
+}
+
+interface FoundBase {
+  found: true;
+  /** Card corners in the input image (TL, TR, BR, BL). */
+  corners: Quad;
+  quality: CaptureQuality;
+  timings: ReadTimings;
+}
+
+export interface FrontReadResult extends FoundBase {
+  side: 'front';
+  fields: {
+    name: OcrField;
+    sex: OcrField;
+    ethnicity: OcrField;
+    /** ISO date `YYYY-MM-DD`. */
+    birthDate: OcrField;
+    address: OcrField;
+    idNumber: OcrField;
+  };
+  /** The number's own checks (checksum, region, date, sequence): `valid` decides the CLI's exit code. */
+  idNumberCheck: IdNumberCheck;
+}
+
+export interface BackReadResult extends FoundBase {
+  side: 'back';
+  fields: {
+    issuer: OcrField;
+    /** `{ from, until }` as ISO dates; `until` is `'长期'` for a long-term card. */
+    validity: OcrField<{ from: string; until: string }>;
+  };
+}
+
+export interface NoCardResult {
+  found: false;
+  reason: 'no-card';
+  timings: ReadTimings;
+}
+
+export type CardReadResult = FrontReadResult | BackReadResult | NoCardResult;
+
+export interface ReadOptions {
+  /** Which side the image shows. `auto` (default) tells them apart by the emblem. */
+  side?: Side | 'auto';
+  signal?: AbortSignal;
+  /** For validity and birth-date checks; overrides the reader's clock for this read. */
+  now?: Date;
+  /** Back side: the holder's birth date from the front, to check the validity span by age. */
+  birthDate?: CalendarDate;
+}
+
+export interface OcrReaderOptions {
+  /** Self-hosted tesseract.js assets; used unless `recognizer` is given. */
+  tesseract?: TesseractRecognizerOptions;
+  /** Any other recogniser (a test double, a server engine). The reader closes it on close(). */
+  recognizer?: Recognizer;
+  /** The lender's clock (default: system clock). */
+  clock?: () => Date;
+  /** Verified fields below this confidence need confirmation instead (default 60). */
+  minConfidence?: number;
+  /** Refuse bigger inputs with OCR_IMAGE_TOO_LARGE (default 50 MP). */
+  maxPixels?: number;
+}
+
+const now = () => performance.now();
+
+function box(b: FieldBox): FieldBox {
+  return { x: b.x * PX_PER_MM, y: b.y * PX_PER_MM, width: b.width * PX_PER_MM, height: b.height * PX_PER_MM };
+}
+
+/** Mean "colourfulness" (brightest channel minus luma) in a box: the red emblem scores high. */
+function colourfulness(card: WarpedCard, b: FieldBox): number {
+  const ink = crop(card.ink, box(b));
+  const luma = crop(card.luma, box(b));
+  let sum = 0;
+  ink.data.forEach((v, i) => {
+    sum += v - (luma.data[i] ?? v);
+  });
+  return sum / ink.data.length;
+}
+
+/**
+ * Printed text in the field rows: some dark ink on light paper. A card-shaped object without
+ * the card's text (a blank card, a book, a screen) fails here before any OCR time is spent.
+ */
+function hasText(card: GrayImage, b: FieldBox): boolean {
+  return hasInk(crop(card, box(b)));
+}
+
+/**
+ * Dark printed ink on paper: at least `minShare` of the crop is far (≥ 60 levels) below the
+ * paper's brightness. The margin is above what uneven light and sensor noise produce across one
+ * line, and a single printed character (a last address line "室") is enough.
+ */
+function hasInk(c: GrayImage, minShare = 0.02): boolean {
+  const sorted = Uint8Array.from(c.data).sort();
+  const paper = sorted[Math.floor(sorted.length * 0.8)] ?? 0;
+  const inkLevel = sorted[Math.floor(sorted.length * 0.001)] ?? 0;
+  if (paper - inkLevel < 60) return false;
+  let dark = 0;
+  for (const v of c.data) if (v < (paper + inkLevel) / 2) dark++;
+  const share = dark / c.data.length;
+  return share > minShare && share < 0.5;
+}
+
+export class OcrReader {
+  private readonly recognizer: Recognizer;
+  private readonly clock: () => Date;
+  private readonly minConfidence: number;
+  private readonly maxPixels: number;
+  private closed = false;
+
+  constructor(options: OcrReaderOptions) {
+    if (!options?.recognizer && !options?.tesseract)
+      throw new DualrecError('BAD_USAGE', {
+        detail: 'createOcrReader needs `tesseract` (asset paths) or a `recognizer`',
+      });
+    // Workers start now, in parallel with whatever the page does before the card step.
+    this.recognizer =
+      options.recognizer ?? new TesseractRecognizer(options.tesseract as TesseractRecognizerOptions);
+    this.clock = options.clock ?? (() => new Date());
+    this.minConfidence = options.minConfidence ?? 60;
+    this.maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  }
+
+  /** Resolves when the models are loaded (rejects with MODEL_LOAD_FAILED). */
+  ready(): Promise<void> {
+    return this.recognizer.ready();
+  }
+
+  async read(image: RgbaImage, options: ReadOptions = {}): Promise<CardReadResult> {
+    if (this.closed) throw new DualrecError('OCR_READER_CLOSED');
+    const { signal } = options;
+    if (signal?.aborted) throw new DualrecError('ABORTED', { cause: signal.reason });
+    const side = options.side ?? 'auto';
+    if (!['front', 'back', 'auto'].includes(side))
+      throw new DualrecError('BAD_USAGE', {
+        detail: `side must be front, back or auto, not ${String(side)}`,
+      });
+    assertRgbaImage(image, this.maxPixels);
+    const t0 = now();
+    const detection: CardDetection | undefined = detectCard(image);
+    const t1 = now();
+    const timings = (t2: number, t3: number): ReadTimings => ({
+      detectMs: t1 - t0,
+      warpMs: t2 - t1,
+      recognizeMs: t3 - t2,
+      totalMs: t3 - t0,
+    });
+    if (!detection) return { found: false, reason: 'no-card', timings: timings(t1, t1) };
+    const card = warpQuad(image, detection.quad, CARD_WIDTH_PX, CARD_HEIGHT_PX);
+    const resolvedSide: Side =
+      side === 'auto' ? (colourfulness(card, EMBLEM_BOX) > 35 ? 'back' : 'front') : side;
+    const textBox = resolvedSide === 'front' ? FRONT.idNumber.box : BACK_FIELDS.validity.box;
+    const t2 = now();
+    if (!hasText(card.ink, textBox)) return { found: false, reason: 'no-card', timings: timings(t2, t2) };
+    const quality = measureQuality(crop(card.luma, box(textBox)));
+    await this.recognizer.ready();
+    const at = options.now ?? this.clock();
+    const base = { found: true as const, corners: detection.quad, quality };
+    if (resolvedSide === 'front') {
+      const r = await this.recognizeAll(card, FRONT_FIELDS, signal);
+      return { ...base, ...this.front(r, at), timings: timings(t2, now()) };
+    }
+    const r = await this.recognizeAll(card, BACK_FIELDS, signal);
+    return { ...base, ...this.back(r, at, options.birthDate), timings: timings(t2, now()) };
+  }
+
+  private async recognizeAll<K extends string>(
+    card: WarpedCard,
+    fields: Record<K, FieldSpec>,
+    signal: AbortSignal | undefined,
+  ): Promise<Record<K, Recognition>> {
+    // One failure or an abort stops the rest of this card's queued crops.
+    const local = new AbortController();
+    const onAbort = () => local.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const entries = Object.entries(fields) as [K, FieldSpec][];
+      const results = await Promise.all(
+        entries.map(async ([name, spec]) => {
+          const raw = crop(card[spec.source], box(spec.box));
+          // A blank optional line is confidently empty; OCR on blank paper returns noise.
+          if ((spec as FieldSpec).optional && !hasInk(raw, 0.003))
+            return [name, { text: '', confidence: 100 }] as const;
+          const image = preprocess(raw, { binarize: spec.binarize });
+          const request = {
+            model: spec.model,
+            psm: spec.psm,
+            ...(spec.whitelist ? { whitelist: spec.whitelist } : {}),
+          };
+          try {
+            return [name, await this.recognizer.recognize(image, request, local.signal)] as const;
+          } catch (error) {
+            local.abort(error);
+            throw error;
+          }
+        }),
+      );
+      return Object.fromEntries(results) as Record<K, Recognition>;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private front(
+    r: Record<keyof typeof FRONT_FIELDS, Recognition>,
+    at: Date,
+  ): Pick<FrontReadResult, 'side' | 'fields' | 'idNumberCheck'> {
+    const name = parseName(r.name.text);
+    const { sex, ethnicity: primary } = parseSexEthnicity(r.sexEthnicity.text);
+    const ethnicity = chooseEthnicity(primary, [r.ethnicity, r.ethnicityLabelled], r.sexEthnicity.confidence);
+    const birthDate = parseBirth(r.birth.text);
+    const lines = [r.address1, r.address2, r.address3];
+    const address = parseAddress(lines.map((l) => l.text).join(''));
+    const addressRec: Recognition = {
+      text: lines
+        .map((l) => l.text.trim())
+        .filter(Boolean)
+        .join('\n'),
+      confidence: Math.min(...lines.map((l) => l.confidence)),
+    };
+    const idNumber = parseIdNumber(r.idNumber.text);
+    const v = validateFront(
+      { name, sex, ethnicity, birthDate, address, idNumber },
+      {
+        now: at,
+        minConfidence: this.minConfidence,
+        confidence: {
+          sex: r.sexEthnicity.confidence,
+          ethnicity: r.sexEthnicity.confidence,
+          birthDate: r.birth.confidence,
+          idNumber: r.idNumber.confidence,
+        },
+      },
+    );
+    const field = (value: string | null, rec: Recognition, key: keyof typeof v.fields): OcrField => ({
+      value: value === '' ? null : value,
+      text: rec.text,
+      confidence: rec.confidence,
+      ...v.fields[key],
+    });
+    return {
+      side: 'front',
+      fields: {
+        name: field(name, r.name, 'name'),
+        sex: field(sex, r.sexEthnicity, 'sex'),
+        ethnicity: field(ethnicity, r.sexEthnicity, 'ethnicity'),
+        birthDate: field(birthDate ? formatDate(birthDate) : null, r.birth, 'birthDate'),
+        address: field(address, addressRec, 'address'),
+        idNumber: field(idNumber, r.idNumber, 'idNumber'),
+      },
+      idNumberCheck: v.idNumber,
+    };
+  }
+
+  private back(
+    r: Record<keyof typeof BACK_FIELDS, Recognition>,
+    at: Date,
+    birthDate: CalendarDate | undefined,
+  ): Pick<BackReadResult, 'side' | 'fields'> {
+    const issuer = parseIssuer(r.issuer.text);
+    const period = parseValidityText(r.validity.text);
+    const v = validateBack(
+      { issuer, validity: period },
+      {
+        now: at,
+        minConfidence: this.minConfidence,
+        birthDate,
+        confidence: { validity: r.validity.confidence },
+      },
+    );
+    return {
+      side: 'back',
+      fields: {
+        issuer: {
+          value: issuer || null,
+          text: r.issuer.text,
+          confidence: r.issuer.confidence,
+          ...v.fields.issuer,
+        },
+        validity: {
+          value: period
+            ? {
+                from: formatDate(period.start),
+                until: period.end === LONG_TERM ? LONG_TERM : formatDate(period.end),
+              }
+            : null,
+          text: r.validity.text,
+          confidence: r.validity.confidence,
+          ...v.fields.validity,
+        },
+      },
+    };
+  }
+
+  /** Terminates every worker and waits for them to exit. Idempotent. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.recognizer.close();
+  }
+}
+
+/** Starts the workers at once (they load while the applicant reads the instructions). */
+export function createOcrReader(options: OcrReaderOptions): OcrReader {
+  return new OcrReader(options);
+}
