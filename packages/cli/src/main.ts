@@ -1,10 +1,12 @@
 import { isDualrecError } from '@dualrec/evidence';
 import { assetsCommand } from './commands/assets.js';
+import { ocrCommand } from './commands/ocr.js';
 import { type Command, type CommandIo, EXIT } from './io.js';
 
 /** Every `dualrec` command. Later commands register here. */
 export const COMMANDS: Record<string, Command> = {
   assets: assetsCommand,
+  ocr: ocrCommand,
 };
 
 function help(): string {
