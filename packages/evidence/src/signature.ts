@@ -1,0 +1,95 @@
+/**
+ * manifest.jws: a JWS (RFC 7515) in compact serialisation with detached content (Appendix F):
+ * `BASE64URL(header) ".." BASE64URL(signature)`, the content being the exact bytes of
+ * manifest.json. ES256 with the per-session device key; header {"alg","kid","typ"} where kid is the
+ * device key's RFC 7638 thumbprint. Detached so the manifest is stored once, readable as is.
+ */
+import { CompactSign, flattenedVerify } from 'jose';
+import { decodeUtf8Strict, fromBase64UrlStrict, toBase64Url, utf8 } from './bytes.js';
+import { importPublicJwk, jwkThumbprint, type PublicJwk } from './keys.js';
+
+export const MANIFEST_JWS_TYP = 'dualrec-manifest+jws';
+
+export async function signManifest(
+  manifestBytes: Uint8Array,
+  privateKey: CryptoKey,
+  publicJwk: PublicJwk,
+): Promise<string> {
+  const kid = await jwkThumbprint(publicJwk);
+  // Members in sorted order so the header is also RFC 8785 canonical.
+  const compact = await new CompactSign(manifestBytes)
+    .setProtectedHeader({ alg: 'ES256', kid, typ: MANIFEST_JWS_TYP })
+    .sign(privateKey);
+  const [header, , signature] = compact.split('.');
+  return `${header}..${signature}`;
+}
+
+export type SignatureCheck =
+  | { ok: true }
+  | { ok: false; reason: 'SIGNATURE_MALFORMED' | 'SIGNATURE_INVALID'; detail: string };
+
+/** Checks manifest.jws (its exact bytes) against manifest.json and the device key in the manifest. */
+export async function checkManifestSignature(
+  jwsBytes: Uint8Array,
+  manifestBytes: Uint8Array,
+  deviceKey: PublicJwk,
+): Promise<SignatureCheck> {
+  const text = decodeUtf8Strict(jwsBytes);
+  const parts = text?.split('.');
+  if (!text || !parts || parts.length !== 3 || parts[1] !== '') {
+    return {
+      ok: false,
+      reason: 'SIGNATURE_MALFORMED',
+      detail: 'expected BASE64URL(header)..BASE64URL(signature)',
+    };
+  }
+  const [headerPart, , signaturePart] = parts as [string, string, string];
+  const headerBytes = fromBase64UrlStrict(headerPart);
+  const signature = fromBase64UrlStrict(signaturePart);
+  // Strict decoding: a changed character must never decode to the same bytes.
+  if (!headerBytes || !signature || signature.length !== 64) {
+    return {
+      ok: false,
+      reason: 'SIGNATURE_MALFORMED',
+      detail: 'header or signature is not canonical base64url',
+    };
+  }
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(decodeUtf8Strict(headerBytes) ?? '') as Record<string, unknown>;
+  } catch {
+    return { ok: false, reason: 'SIGNATURE_MALFORMED', detail: 'header is not JSON' };
+  }
+  if (header.alg !== 'ES256' || header.typ !== MANIFEST_JWS_TYP || Object.keys(header).length !== 3) {
+    return {
+      ok: false,
+      reason: 'SIGNATURE_MALFORMED',
+      detail: `header must be exactly {alg: ES256, kid, typ: ${MANIFEST_JWS_TYP}}`,
+    };
+  }
+  if (header.kid !== (await jwkThumbprint(deviceKey))) {
+    return {
+      ok: false,
+      reason: 'SIGNATURE_INVALID',
+      detail: 'kid is not the thumbprint of manifest.deviceKey',
+    };
+  }
+  try {
+    await flattenedVerify(
+      { protected: headerPart, payload: toBase64Url(manifestBytes), signature: signaturePart },
+      await importPublicJwk(deviceKey, 'device-signing'),
+      { algorithms: ['ES256'] },
+    );
+    return { ok: true };
+  } catch (error) {
+    return {
+      ok: false,
+      reason: 'SIGNATURE_INVALID',
+      detail: `signature does not verify: ${(error as Error).message}`,
+    };
+  }
+}
+
+export function encodeSignatureFile(jws: string): Uint8Array {
+  return utf8(jws);
+}

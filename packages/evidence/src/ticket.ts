@@ -1,0 +1,148 @@
+/**
+ * Session tickets: a JWT (RFC 7519) the lender's backend issues before a session, signed ES256 with
+ * the lender's ticket-signing key. `cnf.jkt` (RFC 7800 confirmation, `jkt` member as in RFC 9449)
+ * binds it to the device key that will sign the manifest, so a ticket cannot be reused by another
+ * device and a bundle cannot claim a session it was not issued.
+ */
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { DualrecError } from './errors.js';
+import { importPrivateJwk, importPublicJwk, jwkThumbprint, type PrivateJwk, type PublicJwk } from './keys.js';
+
+export const TICKET_TYP = 'dualrec-ticket+jwt';
+
+export interface TicketClaims {
+  /** Lender id (`iss`). */
+  iss: string;
+  /** Session id. */
+  sid: string;
+  /** Script id the applicant will be shown. */
+  script: string;
+  /** Single-use random value; the lender's server accepts one bundle per nonce. */
+  nonce: string;
+  /** Issued at / expiry, seconds since the epoch. */
+  iat: number;
+  exp: number;
+  cnf: { jkt: string };
+}
+
+export interface IssueTicketOptions {
+  lenderId: string;
+  sessionId: string;
+  scriptId: string;
+  nonce: string;
+  /** Thumbprint of the device public key (from the device before the session starts). */
+  deviceKeyThumbprint: string;
+  /** Lifetime in seconds (default 15 minutes). */
+  ttlSeconds?: number;
+  /** Injectable clock (ms since epoch). */
+  now?: number;
+}
+
+export async function issueTicket(options: IssueTicketOptions, signingKey: PrivateJwk): Promise<string> {
+  for (const [name, value] of Object.entries({
+    lenderId: options.lenderId,
+    sessionId: options.sessionId,
+    scriptId: options.scriptId,
+    nonce: options.nonce,
+    deviceKeyThumbprint: options.deviceKeyThumbprint,
+  })) {
+    if (typeof value !== 'string' || value.length === 0) {
+      throw new DualrecError('BAD_USAGE', { detail: `${name} must be a non-empty string` });
+    }
+  }
+  const iat = Math.floor((options.now ?? Date.now()) / 1000);
+  const key = await importPrivateJwk(signingKey, 'ticket-signing');
+  return new SignJWT({
+    sid: options.sessionId,
+    script: options.scriptId,
+    nonce: options.nonce,
+    cnf: { jkt: options.deviceKeyThumbprint },
+  })
+    .setProtectedHeader({ alg: 'ES256', typ: TICKET_TYP, kid: await jwkThumbprint(signingKey) })
+    .setIssuer(options.lenderId)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + (options.ttlSeconds ?? 15 * 60))
+    .sign(key);
+}
+
+export type TicketFailure = 'TICKET_MALFORMED' | 'TICKET_SIGNATURE_INVALID';
+
+export type TicketCheck =
+  | { ok: true; claims: TicketClaims }
+  | { ok: false; reason: TicketFailure; detail: string };
+
+function claimsShape(payload: Record<string, unknown>): TicketClaims | null {
+  const cnf = payload.cnf as { jkt?: unknown } | undefined;
+  const strings = ['iss', 'sid', 'script', 'nonce'] as const;
+  for (const name of strings) if (typeof payload[name] !== 'string' || payload[name] === '') return null;
+  if (!Number.isInteger(payload.iat) || !Number.isInteger(payload.exp)) return null;
+  if (typeof cnf !== 'object' || cnf === null || typeof cnf.jkt !== 'string') return null;
+  return payload as unknown as TicketClaims;
+}
+
+/**
+ * Checks the ticket's signature against the lender's ticket keys and its claim types. Time is not
+ * checked here: a bundle is judged against the session's own start time (see verify), since an
+ * auditor verifies months after the ticket expired.
+ */
+export async function checkTicketSignature(
+  ticket: string,
+  lenderKeys: readonly PublicJwk[],
+): Promise<TicketCheck> {
+  if (typeof ticket !== 'string' || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(ticket)) {
+    return { ok: false, reason: 'TICKET_MALFORMED', detail: 'not a compact JWS' };
+  }
+  let lastError = 'no lender ticket key given';
+  for (const jwk of lenderKeys) {
+    const key = await importPublicJwk(jwk, 'ticket-signing');
+    try {
+      const { payload } = await jwtVerify(ticket, key, {
+        algorithms: ['ES256'],
+        typ: TICKET_TYP,
+        // Expiry is judged against the session start by the verifier, not against today.
+        currentDate: new Date(0),
+        clockTolerance: Number.MAX_SAFE_INTEGER,
+      });
+      const claims = claimsShape(payload as Record<string, unknown>);
+      if (!claims)
+        return { ok: false, reason: 'TICKET_MALFORMED', detail: 'claims missing or of the wrong type' };
+      return { ok: true, claims };
+    } catch (error) {
+      if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
+        lastError = 'signature does not verify with the lender ticket key';
+        continue;
+      }
+      if (error instanceof joseErrors.JOSEError) {
+        return { ok: false, reason: 'TICKET_MALFORMED', detail: error.message };
+      }
+      throw error;
+    }
+  }
+  return { ok: false, reason: 'TICKET_SIGNATURE_INVALID', detail: lastError };
+}
+
+/** For the lender's own use on receipt: signature, binding to the device key, and expiry against `now`. */
+export async function verifyTicket(
+  ticket: string,
+  lenderKeys: readonly PublicJwk[],
+  expected: { deviceKeyThumbprint?: string; now?: number } = {},
+): Promise<TicketClaims> {
+  const result = await checkTicketSignature(ticket, lenderKeys);
+  if (!result.ok)
+    throw new DualrecError('TICKET_INVALID', { detail: result.detail, context: { reason: result.reason } });
+  const { claims } = result;
+  if (expected.deviceKeyThumbprint !== undefined && claims.cnf.jkt !== expected.deviceKeyThumbprint) {
+    throw new DualrecError('TICKET_INVALID', {
+      detail: 'ticket is bound to another device key',
+      context: { reason: 'TICKET_KEY_MISMATCH' },
+    });
+  }
+  const now = Math.floor((expected.now ?? Date.now()) / 1000);
+  if (now > claims.exp) {
+    throw new DualrecError('TICKET_INVALID', {
+      detail: 'ticket has expired',
+      context: { reason: 'TICKET_EXPIRED' },
+    });
+  }
+  return claims;
+}

@@ -1,0 +1,392 @@
+/**
+ * verify(): the algorithm of docs/bundle-format.md §8. Never throws for anything inside the bundle:
+ * every problem becomes a reason in the verdict (a bundle that is not even a ZIP is simply invalid).
+ * It throws only for bad arguments (no lender ticket key) and for I/O errors of the source.
+ */
+import type { GeneralJWE } from 'jose';
+import { parseCanonical } from './canonical-json.js';
+import { ContentHasher } from './digest.js';
+import { DualrecError, isDualrecError } from './errors.js';
+import { checkEventLog, openSealedFields } from './event-log.js';
+import { jwkThumbprint, type PrivateJwk, type PublicJwk } from './keys.js';
+import { recipientKeyIds, unwrapContentKey } from './keywrap.js';
+import {
+  checkManifestShape,
+  EVENTS_FILE,
+  MANIFEST_FILE,
+  type Manifest,
+  type ManifestFile,
+  SIGNATURE_FILE,
+  TIMESTAMP_FILE,
+} from './manifest.js';
+import type { ReasonCode, VerifyNotice, VerifyReason } from './reasons.js';
+import { openRecords, parseRecordHeader, type RecordFailure, recordCountForSize } from './records.js';
+import { checkManifestSignature } from './signature.js';
+import { checkTicketSignature } from './ticket.js';
+import { DEFAULT_ZIP_LIMITS, type RandomAccessSource, ZipArchive, type ZipEntry } from './zip-reader.js';
+
+export interface BundleLimits {
+  maxEntries: number;
+  maxManifestBytes: number;
+  maxSignatureBytes: number;
+  maxEventsBytes: number;
+}
+
+export const DEFAULT_BUNDLE_LIMITS: BundleLimits = {
+  maxEntries: DEFAULT_ZIP_LIMITS.maxEntries,
+  maxManifestBytes: 1024 * 1024,
+  maxSignatureBytes: 16 * 1024,
+  maxEventsBytes: 32 * 1024 * 1024,
+};
+
+export interface VerifyOptions {
+  /** The lender's ticket-signing public keys; the ticket must verify with one of them. */
+  ticketKeys: readonly PublicJwk[];
+  /**
+   * Lender encryption private keys. With one that is a recipient, the content key is unwrapped and
+   * every record of every media file and every sealed event field is decrypted and authenticated.
+   */
+  decryptionKeys?: readonly PrivateJwk[];
+  /** The nonce the lender issued for this session (server on receipt); checked when given. */
+  expectedNonce?: string;
+  /** Tolerated clock difference between the lender and the device, seconds (default 300). */
+  clockSkewSeconds?: number;
+  limits?: Partial<BundleLimits>;
+}
+
+export interface Verdict {
+  valid: boolean;
+  reasons: VerifyReason[];
+  notices: VerifyNotice[];
+  /** The parsed manifest when it could be read (present even for invalid bundles, for reports). */
+  manifest: Manifest | null;
+}
+
+class Collector {
+  readonly reasons: VerifyReason[] = [];
+  readonly notices: VerifyNotice[] = [];
+  add(code: ReasonCode, file: string | null, detail: string): void {
+    this.reasons.push({ code, file, detail });
+  }
+}
+
+/** A failure that stops verification (nothing after it could be trusted or even read). */
+class Stop extends Error {}
+
+export async function verify(source: RandomAccessSource, options: VerifyOptions): Promise<Verdict> {
+  if (!options?.ticketKeys?.length) {
+    throw new DualrecError('BAD_USAGE', {
+      detail: 'verify needs at least one lender ticket-signing public key',
+    });
+  }
+  const limits = { ...DEFAULT_BUNDLE_LIMITS, ...options.limits };
+  const out = new Collector();
+  let manifest: Manifest | null = null;
+  try {
+    manifest = await verifyInto(source, options, limits, out);
+  } catch (error) {
+    if (error instanceof Stop) {
+      // already recorded
+    } else if (isDualrecError(error, 'BUNDLE_MALFORMED')) {
+      const context = error.context as { reason?: ReasonCode; file?: string | null };
+      out.add(context.reason ?? 'ZIP_MALFORMED', context.file ?? null, error.detail ?? error.message);
+    } else {
+      throw error;
+    }
+  }
+  return { valid: out.reasons.length === 0, reasons: out.reasons, notices: out.notices, manifest };
+}
+
+async function verifyInto(
+  source: RandomAccessSource,
+  options: VerifyOptions,
+  limits: BundleLimits,
+  out: Collector,
+): Promise<Manifest | null> {
+  const archive = await ZipArchive.open(source, { ...DEFAULT_ZIP_LIMITS, maxEntries: limits.maxEntries });
+  const manifestEntry = archive.get(MANIFEST_FILE);
+  const signatureEntry = archive.get(SIGNATURE_FILE);
+  if (!manifestEntry || !signatureEntry) {
+    for (const [name, entry] of [
+      [MANIFEST_FILE, manifestEntry],
+      [SIGNATURE_FILE, signatureEntry],
+    ] as const) {
+      if (!entry) out.add('ENTRY_MISSING', name, `${name} is missing`);
+    }
+    throw new Stop();
+  }
+  const manifestBytes = await archive.readChecked(manifestEntry, limits.maxManifestBytes);
+  const signatureBytes = await archive.readChecked(signatureEntry, limits.maxSignatureBytes);
+
+  // 1. manifest.json: canonical JSON of the documented shape.
+  const parsed = parseCanonical(manifestBytes);
+  let value: unknown;
+  if (!parsed.ok) {
+    if (parsed.problem !== 'not-canonical') {
+      out.add('MANIFEST_INVALID_JSON', MANIFEST_FILE, parsed.detail);
+      throw new Stop();
+    }
+    out.add('MANIFEST_NOT_CANONICAL', MANIFEST_FILE, parsed.detail);
+    value = JSON.parse(new TextDecoder().decode(manifestBytes));
+  } else {
+    value = parsed.value;
+  }
+  const problems = checkManifestShape(value);
+  if (problems.length > 0) {
+    out.add('MANIFEST_SCHEMA', MANIFEST_FILE, problems.slice(0, 10).join('; '));
+    throw new Stop();
+  }
+  const manifest = value as Manifest;
+  if (manifest.synthetic) {
+    out.notices.push({
+      code: 'SYNTHETIC_BUNDLE',
+      file: MANIFEST_FILE,
+      detail: 'generated sample, not a real session',
+    });
+  }
+
+  // 2. The device's signature over those exact bytes.
+  const signature = await checkManifestSignature(signatureBytes, manifestBytes, manifest.deviceKey);
+  if (!signature.ok) out.add(signature.reason, SIGNATURE_FILE, signature.detail);
+
+  // 3. The lender's ticket, bound to the device key and covering the session's start.
+  await checkTicket(manifest, options, out);
+
+  // 4. Entries: exactly the listed files, in manifest order, then the manifest and its signature.
+  const expectedOrder = [...manifest.files.map((f) => f.name), MANIFEST_FILE, SIGNATURE_FILE];
+  const actualOrder = archive.entries.map((e) => e.name);
+  const listed = new Set(expectedOrder);
+  for (const name of actualOrder) {
+    if (name === TIMESTAMP_FILE) {
+      out.notices.push({
+        code: 'TIMESTAMP_NOT_CHECKED',
+        file: name,
+        detail: 'RFC 3161 tokens are checked by @dualrec/server',
+      });
+    } else if (!listed.has(name)) out.add('ENTRY_UNLISTED', name, 'entry is not listed in the manifest');
+  }
+  for (const name of expectedOrder)
+    if (!archive.get(name)) out.add('ENTRY_MISSING', name, 'listed in the manifest but absent');
+  const present = actualOrder.filter((n) => listed.has(n));
+  const presentExpected = expectedOrder.filter((n) => archive.get(n));
+  const tsrIndex = actualOrder.indexOf(TIMESTAMP_FILE);
+  if (
+    present.join('\n') !== presentExpected.join('\n') ||
+    (tsrIndex !== -1 && tsrIndex !== actualOrder.length - 1)
+  ) {
+    out.add(
+      'ZIP_NONCANONICAL',
+      null,
+      'entries are not in the order of manifest.files, then manifest.json, manifest.jws',
+    );
+  }
+
+  // 5. The content key, when a recipient's private key is at hand.
+  let contentKey: Uint8Array | null = null;
+  if (options.decryptionKeys?.length) {
+    contentKey = await unwrapWithAny(manifest.encryption.contentKey, options.decryptionKeys, out);
+  } else {
+    out.notices.push({
+      code: 'RECORDS_NOT_CHECKED',
+      file: null,
+      detail: 'no private key given: hashes were checked, records and sealed fields were not decrypted',
+    });
+  }
+
+  // 6. Every listed file: CRC, size, content hash, record structure (and records, with the key).
+  for (const file of manifest.files) {
+    const entry = archive.get(file.name);
+    if (!entry) continue;
+    await checkFile(archive, entry, file, contentKey, out);
+  }
+
+  // 7. The event log.
+  const eventsEntry = archive.get(EVENTS_FILE);
+  if (eventsEntry) {
+    if (eventsEntry.size > limits.maxEventsBytes) {
+      out.add(
+        'ZIP_LIMIT_EXCEEDED',
+        EVENTS_FILE,
+        `${eventsEntry.size} bytes; at most ${limits.maxEventsBytes}`,
+      );
+    } else {
+      await checkEvents(await archive.read(eventsEntry, limits.maxEventsBytes), manifest, contentKey, out);
+    }
+  }
+  return manifest;
+}
+
+async function checkTicket(manifest: Manifest, options: VerifyOptions, out: Collector): Promise<void> {
+  const file = MANIFEST_FILE;
+  const result = await checkTicketSignature(manifest.ticket, options.ticketKeys);
+  if (!result.ok) {
+    out.add(result.reason, file, `ticket: ${result.detail}`);
+    return;
+  }
+  const { claims } = result;
+  const deviceThumbprint = await jwkThumbprint(manifest.deviceKey);
+  if (claims.cnf.jkt !== deviceThumbprint) {
+    out.add(
+      'TICKET_KEY_MISMATCH',
+      file,
+      `ticket cnf.jkt ${claims.cnf.jkt} is not the device key ${deviceThumbprint}`,
+    );
+  }
+  const mismatches: string[] = [];
+  if (claims.sid !== manifest.sessionId)
+    mismatches.push(`sid ${claims.sid} ≠ sessionId ${manifest.sessionId}`);
+  if (claims.iss !== manifest.lenderId) mismatches.push(`iss ${claims.iss} ≠ lenderId ${manifest.lenderId}`);
+  if (claims.script !== manifest.script.id)
+    mismatches.push(`script ${claims.script} ≠ script.id ${manifest.script.id}`);
+  if (mismatches.length) out.add('TICKET_CLAIM_MISMATCH', file, mismatches.join('; '));
+  if (options.expectedNonce !== undefined && claims.nonce !== options.expectedNonce) {
+    out.add('TICKET_NONCE_MISMATCH', file, 'ticket nonce is not the one issued for this session');
+  }
+  const started = Math.floor(Date.parse(manifest.startedAt) / 1000);
+  const skew = options.clockSkewSeconds ?? 300;
+  if (started > claims.exp + skew) {
+    out.add(
+      'TICKET_EXPIRED',
+      file,
+      `session started ${manifest.startedAt}, ticket expired ${new Date(claims.exp * 1000).toISOString()}`,
+    );
+  }
+  if (started < claims.iat - skew) {
+    out.add(
+      'TICKET_NOT_YET_VALID',
+      file,
+      `session started ${manifest.startedAt}, before the ticket was issued`,
+    );
+  }
+}
+
+async function unwrapWithAny(
+  jwe: GeneralJWE,
+  keys: readonly PrivateJwk[],
+  out: Collector,
+): Promise<Uint8Array | null> {
+  const listed = new Set(recipientKeyIds(jwe));
+  let lastDetail = `none of the ${keys.length} private key(s) is a recipient (recipients: ${[...listed].join(', ')})`;
+  for (const key of keys) {
+    if (!listed.has(await jwkThumbprint(key))) continue;
+    try {
+      return await unwrapContentKey(jwe, key);
+    } catch (error) {
+      if (!isDualrecError(error)) throw error;
+      lastDetail = error.detail ?? error.message;
+    }
+  }
+  out.add('KEY_UNWRAP_FAILED', MANIFEST_FILE, lastDetail);
+  return null;
+}
+
+async function checkFile(
+  archive: ZipArchive,
+  entry: ZipEntry,
+  file: ManifestFile,
+  contentKey: Uint8Array | null,
+  out: Collector,
+): Promise<void> {
+  if (entry.crc32 !== file.crc32)
+    out.add('ZIP_CRC_MISMATCH', file.name, 'ZIP header CRC-32 differs from the manifest');
+  if (entry.size !== file.size)
+    out.add('FILE_SIZE_MISMATCH', file.name, `${entry.size} bytes, manifest says ${file.size}`);
+  const enc = file.encryption;
+  if (enc) {
+    const head = await archive.read({ ...entry, size: Math.min(entry.size, 21 + 255) }, 276);
+    let header: ReturnType<typeof parseRecordHeader> = null;
+    try {
+      header = parseRecordHeader(head);
+    } catch {
+      header = null;
+    }
+    const count = header ? recordCountForSize(entry.size, header.length, header.recordSize) : null;
+    if (!header || header.recordSize !== enc.recordSize || count !== enc.records) {
+      out.add(
+        'RECORD_HEADER_INVALID',
+        file.name,
+        header
+          ? `rs ${header.recordSize} and ${count ?? 'no whole number of'} records; manifest says rs ${enc.recordSize}, ${enc.records} records`
+          : 'not an RFC 8188 aes128gcm header',
+      );
+    }
+  }
+  const hasher = new ContentHasher();
+  async function* hashed(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of archive.stream(entry)) {
+      await hasher.update(chunk);
+      yield chunk;
+    }
+  }
+  const tapped = hashed();
+  if (enc && contentKey) {
+    try {
+      for await (const _plaintext of openRecords(contentKey, tapped, {
+        expectedRecordSize: enc.recordSize,
+      })) {
+        // Authenticating is the point; the plaintext is not kept.
+      }
+    } catch (error) {
+      if (!isDualrecError(error, 'RECORD_DECRYPT_FAILED')) throw error;
+      const reason = (error.context.reason as RecordFailure | undefined) ?? 'RECORD_AUTH_FAILED';
+      out.add(reason, file.name, error.detail ?? error.message);
+    }
+  }
+  // Hash whatever the record check did not consume.
+  for await (const _chunk of tapped) {
+    // draining
+  }
+  if ((await hasher.digest()) !== file.contentHash) {
+    out.add('FILE_HASH_MISMATCH', file.name, 'content hash differs from the manifest');
+  }
+}
+
+async function checkEvents(
+  bytes: Uint8Array,
+  manifest: Manifest,
+  contentKey: Uint8Array | null,
+  out: Collector,
+): Promise<void> {
+  const check = await checkEventLog(bytes, manifest.sessionId, EVENTS_FILE);
+  out.reasons.push(...check.reasons);
+  const { events } = check;
+  if (events.length !== manifest.events.count || check.lastHash !== manifest.events.lastHash) {
+    out.add(
+      'EVENTS_HEAD_MISMATCH',
+      EVENTS_FILE,
+      `log has ${events.length} events ending in ${check.lastHash.slice(0, 12)}…; manifest says ${manifest.events.count} ending in ${manifest.events.lastHash.slice(0, 12)}…`,
+    );
+  }
+  const first = events[0];
+  const last = events[events.length - 1];
+  if (first && first.wall !== manifest.startedAt) {
+    out.add('EVENTS_HEAD_MISMATCH', EVENTS_FILE, 'manifest.startedAt is not the wall time of session.start');
+  }
+  if (last && last.type === 'session.end' && last.wall !== manifest.endedAt) {
+    out.add('EVENTS_HEAD_MISMATCH', EVENTS_FILE, 'manifest.endedAt is not the wall time of session.end');
+  }
+  const read = new Set(
+    events
+      .filter((e) => e.type === 'speech.segment')
+      .map((e) => e.payload.segmentId)
+      .filter((id): id is string => typeof id === 'string'),
+  );
+  const missing = manifest.script.segments.filter((id) => !read.has(id));
+  if (missing.length)
+    out.add(
+      'EVENTS_INCOMPLETE',
+      EVENTS_FILE,
+      `script segments without a speech.segment event: ${missing.join(', ')}`,
+    );
+  if (contentKey) {
+    for (const event of events) {
+      if (event.sealed === undefined) continue;
+      try {
+        await openSealedFields(event, contentKey);
+      } catch (error) {
+        if (!isDualrecError(error)) throw error;
+        out.add('EVENT_SEALED_INVALID', EVENTS_FILE, `seq ${event.seq}: ${error.detail ?? error.message}`);
+      }
+    }
+  }
+}
