@@ -54,14 +54,12 @@ export function recipientKeyIds(jwe: GeneralJWE): string[] {
 /** Unwraps with one recipient's private key; KEY_NOT_RECIPIENT if the key is not listed. */
 export async function unwrapContentKey(jwe: GeneralJWE, privateJwk: PrivateJwk): Promise<Uint8Array> {
   const kid = await jwkThumbprint(privateJwk);
-  const mine = (jwe.recipients ?? []).filter((r) => r.header?.kid === kid);
-  if (mine.length !== 1) {
+  if (!(jwe.recipients ?? []).some((r) => r.header?.kid === kid)) {
     throw new DualrecError('KEY_NOT_RECIPIENT', { detail: `no recipient with kid ${kid}`, context: { kid } });
   }
   const key = await importPrivateJwk(privateJwk, 'encryption');
   try {
-    // Only our own entry is tried: a damaged entry of another recipient is not our concern here.
-    const { plaintext, protectedHeader } = await generalDecrypt({ ...jwe, recipients: mine }, key, {
+    const { plaintext, protectedHeader } = await decryptForRecipient(jwe, key, kid, {
       keyManagementAlgorithms: [KEY_WRAP_ALG],
       contentEncryptionAlgorithms: [KEY_WRAP_ENC],
     });
@@ -79,4 +77,30 @@ export async function unwrapContentKey(jwe: GeneralJWE, privateJwk: PrivateJwk):
       context: { reason: 'KEY_UNWRAP_FAILED' },
     });
   }
+}
+
+/**
+ * Decrypts a General JSON JWE with the key of the recipient whose `kid` is given. Only that
+ * recipient's entry is tried: a damaged entry of another recipient is not this reader's concern,
+ * and trying every entry with one key would only add failure modes. (Tested against the
+ * multi-recipient example of RFC 7520 §5.13.)
+ */
+export async function decryptForRecipient(
+  jwe: GeneralJWE,
+  key: CryptoKey,
+  kid: string,
+  algorithms: { keyManagementAlgorithms: string[]; contentEncryptionAlgorithms: string[] },
+): Promise<{ plaintext: Uint8Array; protectedHeader: Record<string, unknown> | undefined }> {
+  const mine = (jwe.recipients ?? []).filter((r) => r.header?.kid === kid);
+  if (mine.length !== 1) {
+    throw new DualrecError('KEY_NOT_RECIPIENT', {
+      detail: `no single recipient with kid ${kid}`,
+      context: { kid },
+    });
+  }
+  const result = await generalDecrypt({ ...jwe, recipients: mine }, key, algorithms);
+  return {
+    plaintext: result.plaintext,
+    protectedHeader: result.protectedHeader as Record<string, unknown> | undefined,
+  };
 }

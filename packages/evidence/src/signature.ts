@@ -75,10 +75,11 @@ export async function checkManifestSignature(
     };
   }
   try {
-    await flattenedVerify(
-      { protected: headerPart, payload: toBase64Url(manifestBytes), signature: signaturePart },
+    await verifyDetachedCompact(
+      `${headerPart}..${signaturePart}`,
+      manifestBytes,
       await importPublicJwk(deviceKey, 'device-signing'),
-      { algorithms: ['ES256'] },
+      ['ES256'],
     );
     return { ok: true };
   } catch (error) {
@@ -88,6 +89,24 @@ export async function checkManifestSignature(
       detail: `signature does not verify: ${(error as Error).message}`,
     };
   }
+}
+
+/**
+ * Verifies a compact JWS with detached content (RFC 7515 Appendix F): the content is re-attached
+ * as its base64url and checked by jose. Throws jose's error when the signature does not verify.
+ * (Tested against RFC 7520 §4.3 with its payload detached, as §4.5 does.)
+ */
+export async function verifyDetachedCompact(
+  jws: string,
+  content: Uint8Array,
+  key: CryptoKey | Uint8Array,
+  algorithms: string[],
+): Promise<void> {
+  const [header, payload, signature, extra] = jws.split('.');
+  if (header === undefined || payload !== '' || signature === undefined || extra !== undefined) {
+    throw new TypeError('not a compact JWS with detached content');
+  }
+  await flattenedVerify({ protected: header, payload: toBase64Url(content), signature }, key, { algorithms });
 }
 
 export function encodeSignatureFile(jws: string): Uint8Array {
