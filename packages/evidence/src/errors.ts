@@ -88,6 +88,22 @@ export const ERROR_MESSAGES = {
     en: 'The ID card reader has been closed.',
     'zh-CN': '身份证识别器已关闭。',
   },
+  SPEECH_SCRIPT_INVALID: {
+    en: 'The disclosure script is malformed.',
+    'zh-CN': '告知话术脚本格式错误。',
+  },
+  SPEECH_TERMS_INVALID: {
+    en: 'The loan terms do not fit the disclosure script.',
+    'zh-CN': '借款条款与告知话术脚本不匹配。',
+  },
+  SPEECH_AUDIO_FAILED: {
+    en: 'The microphone audio could not be analysed on this device.',
+    'zh-CN': '无法在此设备上分析麦克风音频。',
+  },
+  ASR_FAILED: {
+    en: 'The on-device speech recogniser failed.',
+    'zh-CN': '设备端语音识别失败。',
+  },
   ABORTED: {
     en: 'The operation was cancelled.',
     'zh-CN': '操作已取消。',

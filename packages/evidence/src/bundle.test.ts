@@ -1,0 +1,517 @@
+/**
+ * The tamper and bad-input suite: every way of changing a valid bundle that the issue lists is
+ * detected, each with its own reason code, and malformed input never crashes verify().
+ */
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BundleWriter } from './bundle-writer.js';
+import { concatBytes, utf8 } from './bytes.js';
+import { canonicalBytes } from './canonical-json.js';
+import { crc32 } from './crc32.js';
+import { contentHash, sha256Hex } from './digest.js';
+import { isDualrecError } from './errors.js';
+import { EvidenceLog } from './event-log.js';
+import { type DeviceKey, generateDeviceKey, generateKeyPairJwk, type KeyPairJwk } from './keys.js';
+import { generateContentKey } from './keywrap.js';
+import type { Manifest } from './manifest.js';
+import { openBundle } from './open.js';
+import { type SampleOptions, writeSampleBundle } from './sample.js';
+import { signManifest } from './signature.js';
+import { collectBytes, MemorySink } from './streams.js';
+import { issueTicket } from './ticket.js';
+import { type VerifyOptions, verify } from './verify.js';
+import { bytesSource, ZipArchive } from './zip-reader.js';
+import { ZipWriter } from './zip-writer.js';
+
+const RS = 100;
+const MEDIA = Uint8Array.from({ length: 83 * 5 + 20 }, (_, i) => (i * 7) % 256);
+const MEDIA_NAME = 'media/recording.webm.enc';
+let encryption: KeyPairJwk;
+let ticketSigning: KeyPairJwk;
+
+beforeAll(async () => {
+  [encryption, ticketSigning] = await Promise.all([
+    generateKeyPairJwk('encryption'),
+    generateKeyPairJwk('ticket-signing'),
+  ]);
+});
+
+interface Sample {
+  bytes: Uint8Array;
+  deviceKey: DeviceKey;
+  manifest: Manifest;
+}
+
+async function sample(overrides: Partial<SampleOptions> = {}, media = MEDIA): Promise<Sample> {
+  const sink = new MemorySink();
+  const result = await writeSampleBundle({
+    sink,
+    ticketSigningKey: ticketSigning.privateJwk,
+    recipients: [encryption.publicJwk],
+    recording: [media],
+    recordingType: 'video/webm',
+    recordSize: RS,
+    startedAt: Date.UTC(2026, 2, 3, 4, 5, 6),
+    ...overrides,
+  });
+  return { bytes: await sink.bytes(), deviceKey: result.deviceKey, manifest: result.manifest };
+}
+
+function check(bytes: Uint8Array, options: Partial<VerifyOptions> = {}) {
+  return verify(bytesSource(bytes), {
+    ticketKeys: [ticketSigning.publicJwk],
+    decryptionKeys: [encryption.privateJwk],
+    ...options,
+  });
+}
+
+async function codes(bytes: Uint8Array, options: Partial<VerifyOptions> = {}): Promise<string[]> {
+  const verdict = await check(bytes, options);
+  expect(verdict.valid).toBe(verdict.reasons.length === 0);
+  return verdict.reasons.map((r) => r.code);
+}
+
+type Entries = [string, Uint8Array][];
+
+async function entriesOf(bytes: Uint8Array): Promise<Entries> {
+  const archive = await ZipArchive.open(bytesSource(bytes));
+  return Promise.all(
+    archive.entries.map(
+      async (e) => [e.name, await archive.read(e, Number.MAX_SAFE_INTEGER)] as [string, Uint8Array],
+    ),
+  );
+}
+
+/** Rewrites the archive like an attacker with a ZIP tool would: headers and CRCs all consistent. */
+async function repack(entries: Entries): Promise<Uint8Array> {
+  const sink = new MemorySink();
+  const writer = new ZipWriter(sink);
+  for (const [name, data] of entries) await writer.addEntry(name, [data]);
+  await writer.finish();
+  return sink.bytes();
+}
+
+function entry(entries: Entries, name: string): Uint8Array {
+  const found = entries.find(([n]) => n === name);
+  if (!found) throw new Error(`${name} missing`);
+  return found[1];
+}
+
+function replace(entries: Entries, name: string, data: Uint8Array): Entries {
+  return entries.map(([n, d]) => [n, n === name ? data : d]);
+}
+
+/**
+ * The strongest attacker short of the lender's keys: holds the device key, so after changing
+ * files it can update their sizes and hashes in the manifest and sign again. What remains to
+ * catch it is the record layer, the event chain and the ticket.
+ */
+async function resign(
+  entries: Entries,
+  device: DeviceKey,
+  mutate: (m: Manifest) => void = () => {},
+): Promise<Uint8Array> {
+  const manifest = JSON.parse(new TextDecoder().decode(entry(entries, 'manifest.json'))) as Manifest;
+  for (const file of manifest.files) {
+    const data = entry(entries, file.name);
+    file.size = data.length;
+    file.crc32 = crc32(data);
+    file.contentHash = await contentHash(data);
+    if (file.encryption) file.encryption.records = Math.ceil((data.length - 21) / file.encryption.recordSize);
+  }
+  mutate(manifest);
+  const manifestBytes = canonicalBytes(manifest);
+  const jws = await signManifest(manifestBytes, device.privateKey, device.publicJwk);
+  return repack(replace(replace(entries, 'manifest.json', manifestBytes), 'manifest.jws', utf8(jws)));
+}
+
+function splitRecords(sealed: Uint8Array): { header: Uint8Array; records: Uint8Array[] } {
+  const records: Uint8Array[] = [];
+  for (let offset = 21; offset < sealed.length; offset += RS)
+    records.push(sealed.subarray(offset, offset + RS));
+  return { header: sealed.subarray(0, 21), records };
+}
+
+describe('a valid sample bundle', () => {
+  it('verifies, with and without the private key, and opens', async () => {
+    const { bytes, manifest } = await sample();
+    const full = await check(bytes);
+    expect(full.reasons).toEqual([]);
+    expect(full.valid).toBe(true);
+    expect(full.notices.map((n) => n.code)).toEqual(['SYNTHETIC_BUNDLE']);
+    const keyless = await check(bytes, { decryptionKeys: [] });
+    expect(keyless.valid).toBe(true);
+    expect(keyless.notices.map((n) => n.code)).toContain('RECORDS_NOT_CHECKED');
+    expect(manifest.files.map((f) => f.name)).toEqual([MEDIA_NAME, 'events.jsonl']);
+    expect(manifest.files[0]?.encryption).toEqual({
+      contentEncoding: 'aes128gcm',
+      recordSize: RS,
+      records: 6,
+    });
+
+    const opened = await openBundle(bytesSource(bytes), {
+      decryptionKey: encryption.privateJwk,
+      ticketKeys: [ticketSigning.publicJwk],
+    });
+    expect(await collectBytes(opened.decryptFile(MEDIA_NAME))).toEqual(MEDIA);
+    const ocr = opened.events.find((e) => e.type === 'ocr.result');
+    expect(ocr?.sealedFields).toMatchObject({ idNumber: '11010519491231002X' });
+    expect(opened.events.every((e) => e.payload.synthetic === true)).toBe(true);
+    // Personal fields never appear in the clear anywhere in the file.
+    expect(new TextDecoder('latin1').decode(bytes)).not.toContain('11010519491231002X');
+  });
+});
+
+describe('every single-byte change is detected', () => {
+  let base: Sample;
+  beforeAll(async () => {
+    base = await sample();
+  });
+
+  async function assertDetected(index: number, xor: number): Promise<void> {
+    const changed = base.bytes.slice();
+    changed[index] = (changed[index] as number) ^ xor;
+    const verdict = await check(changed, { decryptionKeys: [] });
+    expect(verdict.valid, `byte ${index} ^ ${xor} went unnoticed`).toBe(false);
+    expect(verdict.reasons.length).toBeGreaterThan(0);
+  }
+
+  it('every byte of every ZIP header, descriptor, the central directory, the EOCD and manifest.jws', async () => {
+    const archive = await ZipArchive.open(bytesSource(base.bytes));
+    const positions = new Set<number>();
+    for (const e of archive.entries) {
+      const headerStart = e.dataOffset - 30 - e.name.length;
+      for (let i = headerStart; i < e.dataOffset; i++) positions.add(i);
+      for (let i = e.dataOffset + e.size; i < e.dataOffset + e.size + 16; i++) positions.add(i);
+    }
+    const last = archive.entries.at(-1);
+    if (!last) throw new Error('no entries');
+    const jws = archive.get('manifest.jws');
+    if (!jws) throw new Error('no signature');
+    for (let i = jws.dataOffset; i < base.bytes.length; i++) positions.add(i);
+    for (const position of positions) await assertDetected(position, 0x01);
+    expect(positions.size).toBeGreaterThan(500);
+  }, 60_000);
+
+  it('property: any byte anywhere, any change', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat(base.bytes.length - 1),
+        fc.integer({ min: 1, max: 255 }),
+        async (index, xor) => {
+          await assertDetected(index, xor);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  }, 60_000);
+});
+
+describe('tampering with records', () => {
+  it('dropped / reordered / duplicated / truncated records: the hash catches them, the key names them', async () => {
+    const { bytes, deviceKey } = await sample();
+    const entries = await entriesOf(bytes);
+    const { header, records } = splitRecords(entry(entries, MEDIA_NAME));
+    const variants: [string, Uint8Array[]][] = [
+      ['RECORD_MISSING', [...records.slice(0, 2), ...records.slice(3)]],
+      ['RECORD_REORDERED', [records[0], records[2], records[1], ...records.slice(3)] as Uint8Array[]],
+      ['RECORD_DUPLICATED', [...records.slice(0, 3), records[2], ...records.slice(3)] as Uint8Array[]],
+      ['RECORD_TRUNCATED', records.slice(0, -1)],
+    ];
+    for (const [expected, list] of variants) {
+      const tampered = replace(entries, MEDIA_NAME, concatBytes([header, ...list]));
+      // Without re-signing: the manifest's hash, CRC and size no longer match.
+      const plain = await codes(await repack(tampered));
+      expect(plain).toContain('FILE_HASH_MISMATCH');
+      expect(plain).toContain(expected);
+      // Re-signed with the device key: only the record layer can tell, and it does.
+      expect(await codes(await resign(tampered, deviceKey))).toEqual([expected]);
+    }
+  });
+
+  it('a flipped ciphertext byte, re-signed → RECORD_AUTH_FAILED; a wrong rs in the manifest → RECORD_HEADER_INVALID', async () => {
+    const { bytes, deviceKey } = await sample();
+    const entries = await entriesOf(bytes);
+    const media = entry(entries, MEDIA_NAME).slice();
+    media[100] = (media[100] as number) ^ 0x80;
+    expect(await codes(await resign(replace(entries, MEDIA_NAME, media), deviceKey))).toEqual([
+      'RECORD_AUTH_FAILED',
+    ]);
+    const wrongRs = await resign(entries, deviceKey, (m) => {
+      const enc = m.files[0]?.encryption;
+      if (enc) enc.recordSize = 200;
+    });
+    expect(await codes(wrongRs)).toEqual(expect.arrayContaining(['RECORD_HEADER_INVALID']));
+  });
+
+  it('the media of two valid bundles swapped → FILE_HASH_MISMATCH and RECORD_AUTH_FAILED', async () => {
+    const one = await sample();
+    const two = await sample();
+    const swapped = replace(
+      await entriesOf(one.bytes),
+      MEDIA_NAME,
+      entry(await entriesOf(two.bytes), MEDIA_NAME),
+    );
+    const result = await codes(await repack(swapped));
+    expect(result).toContain('FILE_HASH_MISMATCH');
+    expect(result).toContain('RECORD_AUTH_FAILED');
+    // Even re-signed, another bundle's media does not decrypt under this bundle's content key.
+    expect(await codes(await resign(swapped, one.deviceKey))).toEqual(['RECORD_AUTH_FAILED']);
+  });
+});
+
+describe('tampering with the event log', () => {
+  async function tamperedLog(edit: (lines: string[]) => string[]) {
+    const { bytes, deviceKey } = await sample();
+    const entries = await entriesOf(bytes);
+    const lines = new TextDecoder().decode(entry(entries, 'events.jsonl')).split('\n').slice(0, -1);
+    const events = utf8(
+      edit(lines)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
+    return { entries: replace(entries, 'events.jsonl', events), deviceKey, edited: edit(lines) };
+  }
+
+  it('a deleted line → EVENTS_CHAIN_BROKEN, even when the device re-signs the new log', async () => {
+    const { entries, deviceKey, edited } = await tamperedLog((l) => [...l.slice(0, 2), ...l.slice(3)]);
+    expect(await codes(await repack(entries))).toEqual(
+      expect.arrayContaining(['FILE_HASH_MISMATCH', 'EVENTS_CHAIN_BROKEN']),
+    );
+    const resigned = await resign(entries, deviceKey, (m) => {
+      m.events.count = edited.length;
+    });
+    expect(await codes(resigned)).toEqual(expect.arrayContaining(['EVENTS_CHAIN_BROKEN']));
+    expect(await codes(resigned)).not.toContain('FILE_HASH_MISMATCH');
+  });
+
+  it('reordered lines → EVENTS_CHAIN_BROKEN', async () => {
+    const { entries } = await tamperedLog((l) => [l[0], l[2], l[1], ...l.slice(3)] as string[]);
+    expect(await codes(await repack(entries))).toEqual(expect.arrayContaining(['EVENTS_CHAIN_BROKEN']));
+  });
+
+  it('the tail cut off and re-signed → EVENTS_HEAD_MISMATCH and EVENTS_INCOMPLETE', async () => {
+    const { entries, deviceKey } = await tamperedLog((l) => l.slice(0, -2));
+    const result = await codes(await resign(entries, deviceKey));
+    expect(result).toEqual(expect.arrayContaining(['EVENTS_HEAD_MISMATCH', 'EVENTS_INCOMPLETE']));
+  });
+
+  it('a sealed field replaced by garbage and re-signed → EVENT_SEALED_INVALID', async () => {
+    const { bytes, deviceKey } = await sample();
+    const entries = await entriesOf(bytes);
+    const text = new TextDecoder().decode(entry(entries, 'events.jsonl'));
+    const tampered = text.replace(/"sealed":"([A-Za-z0-9_-]{10})/, '"sealed":"AAAAAAAAAA');
+    expect(tampered).not.toBe(text);
+    // Re-chain so only the sealed value is wrong.
+    const lines = tampered.split('\n').slice(0, -1);
+    const rechained: string[] = [];
+    for (const line of lines) {
+      const event = JSON.parse(line);
+      if (rechained.length > 0) event.prev = await sha256Hex(rechained.at(-1) as string);
+      rechained.push(new TextDecoder().decode(canonicalBytes(event)));
+    }
+    const lastHash = await sha256Hex(rechained.at(-1) as string);
+    const events = utf8(rechained.map((l) => `${l}\n`).join(''));
+    const final = await resign(replace(entries, 'events.jsonl', events), deviceKey, (m) => {
+      m.events.lastHash = lastHash;
+    });
+    expect(await codes(final)).toEqual(['EVENT_SEALED_INVALID']);
+  });
+
+  it('a script segment never read → EVENTS_INCOMPLETE', async () => {
+    const device = await generateDeviceKey();
+    const contentKey = generateContentKey();
+    const startedAt = Date.UTC(2026, 0, 1);
+    const ticket = await issueTicket(
+      {
+        lenderId: 'L',
+        sessionId: 's',
+        scriptId: 'sc',
+        nonce: 'n',
+        deviceKeyThumbprint: device.thumbprint,
+        now: startedAt,
+      },
+      ticketSigning.privateJwk,
+    );
+    const sink = new MemorySink();
+    const writer = BundleWriter.create({
+      sink,
+      sessionId: 's',
+      lenderId: 'L',
+      ticket,
+      deviceKey: device,
+      contentKey,
+      recipients: [encryption.publicJwk],
+      sdk: { name: 'test', version: '0' },
+      device: {},
+      script: { id: 'sc', sha256: await sha256Hex('script'), segments: ['a', 'b'] },
+    });
+    let t = 0;
+    const log = new EvidenceLog({
+      sessionId: 's',
+      contentKey,
+      clock: { monotonic: () => t, wall: () => startedAt + t++ },
+    });
+    await log.append('session.start');
+    await log.append('speech.segment', { segmentId: 'a' });
+    await log.append('session.end');
+    await writer.addMedia({ name: 'media/r.webm.enc', role: 'recording', mediaType: 'video/webm' }, [MEDIA]);
+    await writer.finish(log);
+    const verdict = await check(await sink.bytes());
+    expect(verdict.reasons).toEqual([
+      expect.objectContaining({ code: 'EVENTS_INCOMPLETE', detail: expect.stringContaining('b') }),
+    ]);
+  });
+});
+
+describe('tampering with the manifest, signature and ticket', () => {
+  it('an edited manifest field → SIGNATURE_INVALID', async () => {
+    const { bytes } = await sample();
+    const entries = await entriesOf(bytes);
+    const manifest = JSON.parse(new TextDecoder().decode(entry(entries, 'manifest.json')));
+    manifest.steps[0].status = 'failed';
+    const edited = replace(entries, 'manifest.json', canonicalBytes(manifest));
+    expect(await codes(await repack(edited))).toEqual(['SIGNATURE_INVALID']);
+  });
+
+  it('a signature by another key → SIGNATURE_INVALID; the manifest re-keyed to that key → TICKET_KEY_MISMATCH', async () => {
+    const { bytes } = await sample();
+    const entries = await entriesOf(bytes);
+    const thief = await generateDeviceKey();
+    const manifestBytes = entry(entries, 'manifest.json');
+    const foreign = await signManifest(
+      manifestBytes,
+      thief.privateKey,
+      JSON.parse(new TextDecoder().decode(manifestBytes)).deviceKey,
+    );
+    expect(await codes(await repack(replace(entries, 'manifest.jws', utf8(foreign))))).toEqual([
+      'SIGNATURE_INVALID',
+    ]);
+    const rekeyed = await resign(entries, thief, (m) => {
+      m.deviceKey = { kty: 'EC', crv: 'P-256', x: thief.publicJwk.x, y: thief.publicJwk.y };
+    });
+    expect(await codes(rekeyed)).toEqual(['TICKET_KEY_MISMATCH']);
+  });
+
+  it('a ticket issued for another device key → TICKET_KEY_MISMATCH', async () => {
+    const other = await generateDeviceKey();
+    const { bytes } = await sample({ ticketThumbprint: other.thumbprint });
+    expect(await codes(bytes)).toEqual(['TICKET_KEY_MISMATCH']);
+  });
+
+  it('a ticket replayed after its expiry → TICKET_EXPIRED; issued after the session → TICKET_NOT_YET_VALID', async () => {
+    const startedAt = Date.UTC(2026, 2, 3, 4, 5, 6);
+    const late = await sample({ startedAt, ticketIssuedAt: startedAt - 2 * 3600_000, ticketTtlSeconds: 900 });
+    expect(await codes(late.bytes)).toEqual(['TICKET_EXPIRED']);
+    const early = await sample({ startedAt, ticketIssuedAt: startedAt + 3600_000 });
+    expect(await codes(early.bytes)).toEqual(['TICKET_NOT_YET_VALID']);
+  });
+
+  it('a ticket not signed by the lender → TICKET_SIGNATURE_INVALID; another nonce → TICKET_NONCE_MISMATCH', async () => {
+    const impostor = await generateKeyPairJwk('ticket-signing');
+    const forged = await sample({ ticketSigningKey: impostor.privateJwk });
+    expect(await codes(forged.bytes)).toEqual(['TICKET_SIGNATURE_INVALID']);
+    const { bytes } = await sample();
+    expect(await codes(bytes, { expectedNonce: 'another-nonce' })).toEqual(['TICKET_NONCE_MISMATCH']);
+  });
+
+  it('ticket claims that disagree with the manifest → TICKET_CLAIM_MISMATCH', async () => {
+    const { bytes, deviceKey } = await sample();
+    const resigned = await resign(await entriesOf(bytes), deviceKey, (m) => {
+      m.lenderId = 'someone-else.example';
+    });
+    expect(await codes(resigned)).toEqual(['TICKET_CLAIM_MISMATCH']);
+  });
+});
+
+describe('bad input never crashes verify()', () => {
+  it('invalid UTF-8, invalid JSON, non-canonical JSON and wrong types in manifest.json', async () => {
+    const { bytes, deviceKey } = await sample();
+    const entries = await entriesOf(bytes);
+    const manifestText = new TextDecoder().decode(entry(entries, 'manifest.json'));
+    const invalidUtf8 = concatBytes([
+      utf8(manifestText.slice(0, 20)),
+      new Uint8Array([0xff, 0xfe]),
+      utf8(manifestText.slice(20)),
+    ]);
+    expect(await codes(await repack(replace(entries, 'manifest.json', invalidUtf8)))).toEqual([
+      'MANIFEST_INVALID_JSON',
+    ]);
+    expect(await codes(await repack(replace(entries, 'manifest.json', utf8('{"format":'))))).toEqual([
+      'MANIFEST_INVALID_JSON',
+    ]);
+    const pretty = utf8(JSON.stringify(JSON.parse(manifestText), null, 2));
+    expect(await codes(await repack(replace(entries, 'manifest.json', pretty)))).toEqual([
+      'MANIFEST_NOT_CANONICAL',
+      'SIGNATURE_INVALID',
+    ]);
+    for (const mutate of [
+      (m: Manifest) => {
+        (m as unknown as Record<string, unknown>).files = 'none';
+      },
+      (m: Manifest) => {
+        (m.events as unknown as Record<string, unknown>).count = '12';
+      },
+      (m: Manifest) => {
+        (m as unknown as Record<string, unknown>).format = 'dualrec-bundle/2';
+      },
+      (m: Manifest) => {
+        (m as unknown as Record<string, unknown>).extra = true;
+      },
+    ]) {
+      expect(await codes(await resign(entries, deviceKey, mutate))).toEqual(['MANIFEST_SCHEMA']);
+    }
+    expect(await codes(await repack(replace(entries, 'manifest.json', utf8('[]'))))).toEqual([
+      'MANIFEST_SCHEMA',
+    ]);
+  });
+
+  it('missing, unlisted and reordered entries', async () => {
+    const { bytes } = await sample();
+    const entries = await entriesOf(bytes);
+    expect(await codes(await repack(entries.filter(([n]) => n !== 'events.jsonl')))).toEqual([
+      'ENTRY_MISSING',
+    ]);
+    expect(await codes(await repack(entries.filter(([n]) => n !== 'manifest.jws')))).toEqual([
+      'ENTRY_MISSING',
+    ]);
+    const extra: Entries = [...entries.slice(0, 2), ['media/extra.bin', utf8('x')], ...entries.slice(2)];
+    expect(await codes(await repack(extra))).toEqual(expect.arrayContaining(['ENTRY_UNLISTED']));
+    const reordered: Entries = [entries[1], entries[0], ...entries.slice(2)] as Entries;
+    expect(await codes(await repack(reordered))).toEqual(['ZIP_NONCANONICAL']);
+  });
+
+  it('not a zip, truncated, path traversal: invalid verdicts with ZIP_* reasons', async () => {
+    const { bytes } = await sample();
+    expect(await codes(utf8('hello'))).toEqual(['ZIP_MALFORMED']);
+    expect(await codes(bytes.subarray(0, bytes.length / 2))).toEqual(['ZIP_MALFORMED']);
+    const entries = await entriesOf(bytes);
+    // ZipWriter itself does not police names (the bundle writer does), so it can forge these.
+    for (const name of ['../../../etc/cron.d/x', 'media/../../x', '/abs', 'media\\x']) {
+      const forged = await repack([[name, utf8('x')] as [string, Uint8Array], ...entries]);
+      expect(await codes(forged), name).toEqual(['ZIP_UNSAFE_NAME']);
+    }
+    const duplicated = await repack([...entries.slice(0, 1), ...entries]).catch((e: unknown) => e);
+    expect(isDualrecError(duplicated, 'BAD_USAGE')).toBe(true);
+  });
+
+  it('a key that is not a recipient → KEY_UNWRAP_FAILED; openBundle refuses with typed errors', async () => {
+    const { bytes } = await sample();
+    const stranger = await generateKeyPairJwk('encryption');
+    expect(await codes(bytes, { decryptionKeys: [stranger.privateJwk] })).toEqual(['KEY_UNWRAP_FAILED']);
+    await expect(
+      openBundle(bytesSource(bytes), {
+        decryptionKey: stranger.privateJwk,
+        ticketKeys: [ticketSigning.publicJwk],
+      }),
+    ).rejects.toMatchObject({ code: 'KEY_NOT_RECIPIENT' });
+    const broken = bytes.slice();
+    broken[200] = (broken[200] as number) ^ 1;
+    const error = await openBundle(bytesSource(broken), {
+      decryptionKey: encryption.privateJwk,
+      ticketKeys: [ticketSigning.publicJwk],
+    }).catch((e: unknown) => e);
+    expect(isDualrecError(error, 'BUNDLE_INVALID')).toBe(true);
+    await expect(verify(bytesSource(bytes), { ticketKeys: [] })).rejects.toMatchObject({ code: 'BAD_USAGE' });
+  });
+});
