@@ -1,2 +1,7 @@
-// This package has no code yet; see README.md.
-export {};
+export * from './script/render.js';
+export * from './script/types.js';
+export * from './script/validate.js';
+export * from './text/cer.js';
+export * from './text/normalize.js';
+export * from './text/numbers.js';
+export * from './text/reading-time.js';
