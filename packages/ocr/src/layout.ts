@@ -83,6 +83,23 @@ export const FRONT_FIELDS = {
   },
 } as const satisfies Record<string, FieldSpec>;
 
+/**
+ * Two more readings of the ethnicity (value alone, and with its label), taken only when the
+ * labelled line's reading is not one of the 56 names: JPEG artefacts turn 汉 into 汊 in one
+ * rendering but rarely in all three (measured). The reader keeps a reading that is an official
+ * name when the others are not — a choice among readings, never a substitution.
+ */
+export const ETHNICITY_REREADS = {
+  ethnicity: { box: mm(36.2, 13.4, 18, 5.8), model: 'chi_sim', psm: 7, source: 'ink', binarize: false },
+  ethnicityLabelled: {
+    box: mm(26.8, 13.4, 27.5, 5.8),
+    model: 'chi_sim',
+    psm: 7,
+    source: 'luma',
+    binarize: false,
+  },
+} as const satisfies Record<string, FieldSpec>;
+
 export const BACK_FIELDS = {
   issuer: { box: mm(30.4, 38.3, 51.6, 5.8), model: 'chi_sim', psm: 7, source: 'ink', binarize: false },
   validity: { box: mm(30.4, 44.9, 51.6, 5.8), model: 'chi_sim', psm: 7, source: 'ink', binarize: false },

@@ -27,7 +27,7 @@ const FRONT_BARS: Record<Variant, [number, number]> = {
   perspective: [1, 0.85],
   // Heavy blur (σ ≈ 2.2 px on a 1200 px card) defeats chi_sim on names and addresses; the capture
   // guide refuses such frames as "blurry". The number still reads, and must never pass wrongly.
-  blur: [0.95, 0.3],
+  blur: [0.95, 0.2],
   jpeg60: [1, 0.8],
   'uneven-light': [1, 0.8],
   '640px': [0.95, 0.85],

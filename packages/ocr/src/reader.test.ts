@@ -219,19 +219,17 @@ describe('reader with a table recogniser (the seam)', () => {
 
   it('parses, chooses among ethnicity readings, validates and labels each field', async () => {
     const s = await specimen(SEED, 'clean', 0, 'front');
-    const table = new TableRecognizer((req, img) => {
+    const table = new TableRecognizer((req) => {
       if (req.model === 'eng') return { text: front.idNumber, confidence: 90 };
-      // Tell the crops apart by their size (mm × 10).
-      const key = `${img.width}x${img.height}`;
-      const byBox: Record<string, string> = {
-        '380x64': front.name,
-        '485x58': front.sexEthnicity,
-        '180x58': front.ethnicity,
-        '275x58': front.ethnicityLabelled,
-        '380x58': front.birth,
-        '394x50': front.address,
+      const byField: Record<string, string> = {
+        name: front.name,
+        sexEthnicity: front.sexEthnicity,
+        ethnicity: front.ethnicity,
+        ethnicityLabelled: front.ethnicityLabelled,
+        birth: front.birth,
+        address1: front.address,
       };
-      return { text: byBox[key] ?? '', confidence: 88 };
+      return { text: byField[req.field ?? ''] ?? '', confidence: 88 };
     });
     const reader = createOcrReader({ recognizer: table, clock: () => SPECIMEN_NOW });
     const r = await reader.read(decodeImage(s.bytes));
@@ -247,8 +245,10 @@ describe('reader with a table recogniser (the seam)', () => {
     // The specimen's first address line is printed; the blank 2nd/3rd lines of this card are not sent.
     expect(r.fields.address.value?.startsWith('北京市东城区')).toBe(true);
     expect(table.calls.filter((c) => c.model === 'eng')).toEqual([
-      { model: 'eng', psm: 7, whitelist: '0123456789X' },
+      { field: 'idNumber', model: 'eng', psm: 7, whitelist: '0123456789X' },
     ]);
+    // The primary line read 汊, not an official name: the two re-reads were asked for.
+    expect(table.calls.map((c) => c.field)).toContain('ethnicityLabelled');
     const payload = resultPayload(r, 'ab'.repeat(32));
     expect(payload).toMatchObject({ v: 1, side: 'front', found: true, idNumberValid: true });
     expect(Object.keys(payload.fields).sort()).toEqual([

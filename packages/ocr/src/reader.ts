@@ -6,7 +6,7 @@
 import { DualrecError } from '@dualrec/evidence';
 import { type CardDetection, detectCard } from './image/detect.js';
 import { type WarpedCard, warpQuad } from './image/geometry.js';
-import { crop, preprocess } from './image/preprocess.js';
+import { crop, preprocess, trimToInk } from './image/preprocess.js';
 import { type CaptureQuality, measureQuality } from './image/quality.js';
 import {
   assertRgbaImage,
@@ -20,6 +20,7 @@ import {
   CARD_HEIGHT_PX,
   CARD_WIDTH_PX,
   EMBLEM_BOX,
+  ETHNICITY_REREADS,
   type FieldBox,
   type FieldSpec,
   FRONT_FIELDS as FRONT,
@@ -39,11 +40,13 @@ import {
 } from './parse.js';
 import {
   type Recognition,
+  type RecognizeRequest,
   type Recognizer,
   TesseractRecognizer,
   type TesseractRecognizerOptions,
 } from './recognizer.js';
 import { type CalendarDate, formatDate } from './validation/dates.js';
+import { isOfficialEthnicity } from './validation/ethnicities.js';
 import type { IdNumberCheck } from './validation/id-number.js';
 import {
   type FieldStatus,
@@ -233,7 +236,10 @@ export class OcrReader {
     const base = { found: true as const, corners: detection.quad, quality };
     if (resolvedSide === 'front') {
       const r = await this.recognizeAll(card, FRONT_FIELDS, signal);
-      return { ...base, ...this.front(r, at), timings: timings(t2, now()) };
+      const rereads = isOfficialEthnicity(parseSexEthnicity(r.sexEthnicity.text).ethnicity)
+        ? undefined
+        : await this.recognizeAll(card, ETHNICITY_REREADS, signal);
+      return { ...base, ...this.front(r, rereads, at), timings: timings(t2, now()) };
     }
     const r = await this.recognizeAll(card, BACK_FIELDS, signal);
     return { ...base, ...this.back(r, at, options.birthDate), timings: timings(t2, now()) };
@@ -256,8 +262,10 @@ export class OcrReader {
           // A blank optional line is confidently empty; OCR on blank paper returns noise.
           if ((spec as FieldSpec).optional && !hasInk(raw, 0.003))
             return [name, { text: '', confidence: 100 }] as const;
-          const image = preprocess(raw, { binarize: spec.binarize });
-          const request = {
+          const cleaned = preprocess(raw, { binarize: spec.binarize });
+          const image = spec.psm === 7 ? trimToInk(cleaned) : cleaned;
+          const request: RecognizeRequest = {
+            field: name,
             model: spec.model,
             psm: spec.psm,
             ...(spec.whitelist ? { whitelist: spec.whitelist } : {}),
@@ -278,11 +286,14 @@ export class OcrReader {
 
   private front(
     r: Record<keyof typeof FRONT_FIELDS, Recognition>,
+    rereads: Record<keyof typeof ETHNICITY_REREADS, Recognition> | undefined,
     at: Date,
   ): Pick<FrontReadResult, 'side' | 'fields' | 'idNumberCheck'> {
     const name = parseName(r.name.text);
     const { sex, ethnicity: primary } = parseSexEthnicity(r.sexEthnicity.text);
-    const ethnicity = chooseEthnicity(primary, [r.ethnicity, r.ethnicityLabelled], r.sexEthnicity.confidence);
+    const ethnicity = rereads
+      ? chooseEthnicity(primary, [rereads.ethnicity, rereads.ethnicityLabelled], r.sexEthnicity.confidence)
+      : primary;
     const birthDate = parseBirth(r.birth.text);
     const lines = [r.address1, r.address2, r.address3];
     const address = parseAddress(lines.map((l) => l.text).join(''));

@@ -74,11 +74,22 @@ function largestComponent(
       const p = stack[--top]!;
       size++;
       const x = p % width;
-      const neighbours = [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p - width, p + width];
-      for (const q of neighbours) {
-        if (q < 0 || q >= mask.length || !mask[q] || labels[q]) continue;
-        labels[q] = next;
-        stack[top++] = q;
+      // Four neighbours, unrolled: this loop visits every pixel of the working copy.
+      if (x > 0 && mask[p - 1] && !labels[p - 1]) {
+        labels[p - 1] = next;
+        stack[top++] = p - 1;
+      }
+      if (x < width - 1 && mask[p + 1] && !labels[p + 1]) {
+        labels[p + 1] = next;
+        stack[top++] = p + 1;
+      }
+      if (p >= width && mask[p - width] && !labels[p - width]) {
+        labels[p - width] = next;
+        stack[top++] = p - width;
+      }
+      if (p + width < mask.length && mask[p + width] && !labels[p + width]) {
+        labels[p + width] = next;
+        stack[top++] = p + width;
       }
     }
     if (size > bestSize) {
