@@ -1,12 +1,22 @@
 import { isDualrecError } from '@dualrec/evidence';
 import { assetsCommand } from './commands/assets.js';
+import { decryptCommand } from './commands/decrypt.js';
+import { inspectCommand } from './commands/inspect.js';
+import { keygenCommand } from './commands/keygen.js';
 import { ocrCommand } from './commands/ocr.js';
+import { sampleCommand } from './commands/sample.js';
+import { verifyCommand } from './commands/verify.js';
 import { type Command, type CommandIo, EXIT } from './io.js';
 
 /** Every `dualrec` command. Later commands register here. */
 export const COMMANDS: Record<string, Command> = {
   assets: assetsCommand,
   ocr: ocrCommand,
+  keygen: keygenCommand,
+  sample: sampleCommand,
+  verify: verifyCommand,
+  inspect: inspectCommand,
+  decrypt: decryptCommand,
 };
 
 function help(): string {

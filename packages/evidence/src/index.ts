@@ -102,6 +102,7 @@ export {
   checkTicketSignature,
   type IssueTicketOptions,
   issueTicket,
+  readTicketUnverified,
   TICKET_TYP,
   type TicketClaims,
   verifyTicket,

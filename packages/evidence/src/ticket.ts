@@ -4,7 +4,7 @@
  * binds it to the device key that will sign the manifest, so a ticket cannot be reused by another
  * device and a bundle cannot claim a session it was not issued.
  */
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { DualrecError } from './errors.js';
 import { importPrivateJwk, importPublicJwk, jwkThumbprint, type PrivateJwk, type PublicJwk } from './keys.js';
 
@@ -145,4 +145,21 @@ export async function verifyTicket(
     });
   }
   return claims;
+}
+
+/**
+ * The ticket's header and claims WITHOUT checking the signature, for display (`dualrec inspect`).
+ * Null when it is not a decodable JWT. Never base a decision on this.
+ */
+export function readTicketUnverified(
+  ticket: string,
+): { header: Record<string, unknown>; claims: Record<string, unknown> } | null {
+  try {
+    return {
+      header: decodeProtectedHeader(ticket) as Record<string, unknown>,
+      claims: decodeJwt(ticket) as Record<string, unknown>,
+    };
+  } catch {
+    return null;
+  }
 }

@@ -1,0 +1,157 @@
+import { chmod, mkdir, open, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  DualrecError,
+  generateKeyPairJwk,
+  type KeyPairJwk,
+  type PrivateJwk,
+  type PublicJwk,
+  toPublicJwk,
+} from '@dualrec/evidence';
+import { type Command, EXIT } from '../io.js';
+
+/** The files of a lender key directory (the layout `keygen` writes and the other commands read). */
+export const KEY_FILES = {
+  encryptionPrivate: 'encryption.private.jwk',
+  encryptionPublic: 'encryption.public.jwk',
+  ticketSigningPrivate: 'ticket-signing.private.jwk',
+  ticketSigningPublic: 'ticket-signing.public.jwk',
+} as const;
+
+export interface LenderKeys {
+  encryptionPublic: PublicJwk | null;
+  encryptionPrivate: PrivateJwk | null;
+  ticketSigningPublic: PublicJwk | null;
+  ticketSigningPrivate: PrivateJwk | null;
+}
+
+async function readJwk(dir: string, file: string): Promise<Record<string, unknown> | null> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, file), 'utf8');
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new DualrecError('FILE_UNREADABLE', {
+      detail: `${join(dir, file)}: ${(cause as Error).message}`,
+      cause,
+    });
+  }
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new TypeError('not a JSON object');
+    return value as Record<string, unknown>;
+  } catch (cause) {
+    throw new DualrecError('KEY_INVALID', {
+      detail: `${join(dir, file)} is not a JWK: ${(cause as Error).message}`,
+      cause,
+    });
+  }
+}
+
+/**
+ * Reads whichever key files exist in DIR. The public halves fall back to the private files (a JWK
+ * private key contains its public point), so a directory with only private keys works too.
+ */
+export async function loadLenderKeys(dir: string): Promise<LenderKeys> {
+  const encryptionPrivate = await readJwk(dir, KEY_FILES.encryptionPrivate);
+  const ticketPrivate = await readJwk(dir, KEY_FILES.ticketSigningPrivate);
+  const encryptionPublic = (await readJwk(dir, KEY_FILES.encryptionPublic)) ?? encryptionPrivate;
+  const ticketPublic = (await readJwk(dir, KEY_FILES.ticketSigningPublic)) ?? ticketPrivate;
+  const publicOf = (jwk: Record<string, unknown> | null) => (jwk ? toPublicJwk(jwk) : null);
+  const privateOf = (jwk: Record<string, unknown> | null, file: string): PrivateJwk | null => {
+    if (!jwk) return null;
+    if (typeof jwk.d !== 'string')
+      throw new DualrecError('KEY_INVALID', { detail: `${file} has no private part "d"` });
+    return { ...toPublicJwk(jwk), d: jwk.d };
+  };
+  return {
+    encryptionPublic: publicOf(encryptionPublic),
+    encryptionPrivate: privateOf(encryptionPrivate, KEY_FILES.encryptionPrivate),
+    ticketSigningPublic: publicOf(ticketPublic),
+    ticketSigningPrivate: privateOf(ticketPrivate, KEY_FILES.ticketSigningPrivate),
+  };
+}
+
+/** Narrows a key to non-null or fails with a message naming the file that is missing. */
+export function requireKey<T>(key: T | null, dir: string, file: string): T {
+  if (key === null) {
+    throw new DualrecError('KEY_INVALID', {
+      detail: `${join(dir, file)} not found (create a key set with "dualrec keygen --out ${dir}")`,
+    });
+  }
+  return key;
+}
+
+async function writeKeyFile(path: string, jwk: object, secret: boolean, force: boolean): Promise<void> {
+  // Created with the final mode, never widened afterwards: a private key is never world-readable,
+  // not even for a moment. chmod as well, in case the file existed (--force) with a wider mode.
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, force ? 'w' : 'wx', secret ? 0o600 : 0o644);
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new DualrecError('BAD_USAGE', {
+        detail: `${path} exists; use --force to replace the key set`,
+        cause,
+      });
+    }
+    throw new DualrecError('FILE_UNREADABLE', { detail: `${path}: ${(cause as Error).message}`, cause });
+  }
+  try {
+    await handle.writeFile(`${JSON.stringify(jwk, null, 2)}\n`);
+  } finally {
+    await handle.close();
+  }
+  await chmod(path, secret ? 0o600 : 0o644);
+}
+
+const usage = `Usage: dualrec keygen --out DIR [--force]
+
+Creates a lender key set in DIR (EC P-256 JWK files, kid = RFC 7638 thumbprint):
+  ${KEY_FILES.encryptionPrivate}      decrypts bundles (ECDH-ES+A256KW)   mode 0600
+  ${KEY_FILES.encryptionPublic}       give to the SDK: bundles are encrypted to it
+  ${KEY_FILES.ticketSigningPrivate}  signs session tickets (ES256)        mode 0600
+  ${KEY_FILES.ticketSigningPublic}   verifiers check tickets with it
+
+Options:
+  --out DIR   folder to create the files in (created with mode 0700 if missing)
+  --force     replace existing key files (bundles encrypted to the old key become unreadable)
+`;
+
+export const keygenCommand: Command = {
+  summary: "create a lender's key set (encryption + ticket-signing JWKs)",
+  usage,
+  async run(args, io) {
+    let values: { out?: string; force?: boolean };
+    try {
+      values = parseArgs({
+        args,
+        options: { out: { type: 'string' }, force: { type: 'boolean' } },
+        strict: true,
+        allowPositionals: false,
+      }).values;
+    } catch (cause) {
+      throw new DualrecError('BAD_USAGE', { detail: (cause as Error).message, cause });
+    }
+    if (!values.out) throw new DualrecError('BAD_USAGE', { detail: '--out DIR is required' });
+    const dir = resolve(values.out);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const [encryption, ticketSigning]: KeyPairJwk[] = await Promise.all([
+      generateKeyPairJwk('encryption'),
+      generateKeyPairJwk('ticket-signing'),
+    ]);
+    if (!encryption || !ticketSigning) throw new Error('key generation returned nothing');
+    const force = values.force ?? false;
+    await writeKeyFile(join(dir, KEY_FILES.encryptionPrivate), encryption.privateJwk, true, force);
+    await writeKeyFile(join(dir, KEY_FILES.encryptionPublic), encryption.publicJwk, false, force);
+    await writeKeyFile(join(dir, KEY_FILES.ticketSigningPrivate), ticketSigning.privateJwk, true, force);
+    await writeKeyFile(join(dir, KEY_FILES.ticketSigningPublic), ticketSigning.publicJwk, false, force);
+    io.stdout.write(
+      `${dir}:\n  encryption key      kid ${encryption.publicJwk.kid}\n  ticket-signing key  kid ${ticketSigning.publicJwk.kid}\n` +
+        'Keep the *.private.jwk files secret (mode 0600); share the *.public.jwk files.\n',
+    );
+    return EXIT.ok;
+  },
+};
