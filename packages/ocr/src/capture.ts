@@ -19,6 +19,21 @@ import { CARD_HEIGHT_PX, CARD_WIDTH_PX, FRONT_FIELDS, PX_PER_MM } from './layout
 /** What to tell the applicant. Codes, not text: the SDK shows them in zh-CN or en. */
 export type CaptureFeedback = 'no-card' | 'too-small' | 'cut-off' | 'blurry' | 'glare' | 'too-dark' | 'ok';
 
+/** What to show or speak for each feedback code (the SDK may use its own wording). */
+export const CAPTURE_PROMPTS: Readonly<Record<CaptureFeedback, { en: string; 'zh-CN': string }>> =
+  Object.freeze({
+    'no-card': { en: 'Place your ID card inside the frame.', 'zh-CN': '请将身份证放入框内。' },
+    'too-small': { en: 'Move the phone closer to the card.', 'zh-CN': '请将手机靠近身份证。' },
+    'cut-off': { en: 'Make sure the whole card is inside the frame.', 'zh-CN': '请确保身份证完整地在框内。' },
+    blurry: { en: 'Hold still: the picture is blurry.', 'zh-CN': '请保持稳定，画面模糊。' },
+    glare: {
+      en: 'There is glare on the card: tilt it slightly away from the light.',
+      'zh-CN': '身份证有反光，请稍微倾斜避开光源。',
+    },
+    'too-dark': { en: 'It is too dark: move to a brighter place.', 'zh-CN': '光线太暗，请到明亮处拍摄。' },
+    ok: { en: 'Hold still…', 'zh-CN': '请保持不动…' },
+  });
+
 export interface CaptureAssessment {
   feedback: CaptureFeedback;
   detection: CardDetection | undefined;

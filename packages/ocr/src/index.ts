@@ -1,5 +1,5 @@
 export type { CaptureAssessment, CaptureFeedback, CaptureThresholds } from './capture.js';
-export { assessCapture } from './capture.js';
+export { assessCapture, CAPTURE_PROMPTS } from './capture.js';
 export type { CardImageRef, OcrCapturedPayload, OcrResultField, OcrResultPayload } from './events.js';
 export { OCR_EVENT_CAPTURED, OCR_EVENT_RESULT, OCR_EVENT_VERSION, resultPayload } from './events.js';
 export type { CardDetection } from './image/detect.js';
