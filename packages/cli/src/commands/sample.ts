@@ -33,7 +33,7 @@ with --seconds.
 Options:
   --keys DIR       lender key folder from "dualrec keygen" (${KEY_FILES.ticketSigningPrivate}, ${KEY_FILES.encryptionPublic})
   --out FILE       bundle to write (written to FILE.partial, renamed when complete)
-  --seconds N      length of the recording (default 6; about 0.17 MB per second)
+  --seconds N      length of the recording (default 6; about 0.13 MB per second)
   --video FILE     source video (default: ../shared/fixtures/${FIXTURE}, or $DUALREC_FIXTURES_DIR)
   --ffmpeg PATH    ffmpeg to use (default: ffmpeg on PATH; Debian: apt-get install ffmpeg)
 
