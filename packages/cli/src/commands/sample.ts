@@ -31,7 +31,7 @@ The recording is encrypted to DIR's encryption key as it is encoded: memory use 
 with --seconds.
 
 Options:
-  --keys DIR       lender key folder from "dualrec keygen" (${KEY_FILES.ticketSigningPrivate}, ${KEY_FILES.encryptionPublic})
+  --keys DIR       lender key folder made by "dualrec keygen" (${KEY_FILES.ticketSigningPrivate}, ${KEY_FILES.encryptionPublic})
   --out FILE       bundle to write (written to FILE.partial, renamed when complete)
   --seconds N      length of the recording (default 6; about 0.13 MB per second)
   --video FILE     source video (default: ../shared/fixtures/${FIXTURE}, or $DUALREC_FIXTURES_DIR)
