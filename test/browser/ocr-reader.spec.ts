@@ -26,7 +26,7 @@ test('reads generated cards in the browser from self-hosted assets, front and ba
     expect(result.fields.idNumber.value).toBe(truth.idNumber);
     expect(result.idNumberCheck.valid).toBe(true);
     expect(result.fields.birthDate.value).toBe(iso(truth.birthDate));
-    expect(result.fields.sex.value).toBe(truth.sex);
+    expect(result.fields.sex.value, JSON.stringify(result.fields.sex)).toBe(truth.sex);
     expect(result.fields.name.status).toBe('needs-confirmation');
   }
   const back = await page.evaluate(() => window.ocrPage.read(20261123, 'clean', 2, 'back'));
@@ -43,6 +43,19 @@ test('reads generated cards in the browser from self-hosted assets, front and ba
     ),
   ).toBe(true);
   expect(guard.seen.some((u) => u.endsWith('/dualrec-assets/tesseract/worker.min.js'))).toBe(true);
+});
+
+test('garbage inputs get a clear error or "no card" quickly in the browser', async ({ page }) => {
+  await page.evaluate(() => window.ocrPage.start());
+  const r = await page.evaluate(() => window.ocrPage.garbage());
+  await page.evaluate(() => window.ocrPage.close());
+  expect(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.answer]))).toEqual({
+    'not an image': 'OCR_IMAGE_INVALID',
+    '10×10 px': 'OCR_IMAGE_TOO_SMALL',
+    '12000×12000 px': 'OCR_IMAGE_TOO_LARGE',
+    'photo with no card': 'no-card',
+  });
+  for (const { ms } of Object.values(r)) expect(ms).toBeLessThan(2000);
 });
 
 test('the capture guide auto-captures a sharp, whole card from a video', async ({ page }) => {

@@ -30,7 +30,10 @@ const BY_LENGTH = [...ETHNICITIES].sort((a, b) => b.length - a.length);
 export function parseSexEthnicity(text: string): { sex: string; ethnicity: string } {
   const line = text.replace(WHITESPACE, '');
   const body = line.replace(/^性?别?/, '');
-  const sex = /^[^男女]?([男女])/.exec(body)?.[1] ?? '';
+  // The first 男/女 before the 民族 label (no ethnic name contains either character); a misread
+  // label character (性 → 生) must not hide it.
+  const labelAt = line.indexOf('民');
+  const sex = /[男女]/.exec(labelAt > 0 ? line.slice(0, labelAt) : line.slice(0, 5))?.[0] ?? '';
   let rest: string;
   const label = line.lastIndexOf('民族');
   if (label >= 0) rest = line.slice(label + 2);

@@ -13,8 +13,9 @@ import { identityFor, renderCard, SPECIMEN_NOW, VARIANTS } from '../../../test/f
 import { assessCapture } from './capture.js';
 import { resultPayload } from './events.js';
 import { detectCard } from './image/detect.js';
+import { readDimensions } from './image/header.js';
 import type { GrayImage } from './image/types.js';
-import { decodeImage, readDimensions } from './node/decode.js';
+import { decodeImage } from './node/decode.js';
 import { readImageFile } from './node/index.js';
 import { createOcrReader, type OcrReader } from './reader.js';
 import type { Recognition, RecognizeRequest, Recognizer } from './recognizer.js';

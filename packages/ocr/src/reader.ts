@@ -263,7 +263,8 @@ export class OcrReader {
           if ((spec as FieldSpec).optional && !hasInk(raw, 0.003))
             return [name, { text: '', confidence: 100 }] as const;
           const cleaned = preprocess(raw, { binarize: spec.binarize });
-          const image = spec.psm === 7 ? trimToInk(cleaned) : cleaned;
+          // Labelled lines keep their label (pale in luma, it must not be cut as "no ink").
+          const image = spec.psm === 7 && spec.source === 'ink' ? trimToInk(cleaned) : cleaned;
           const request: RecognizeRequest = {
             field: name,
             model: spec.model,

@@ -81,7 +81,48 @@ async function guide(seed: number, variant: Variant, timeoutMs = 20_000) {
   }
 }
 
-const ocrPage = { start, read, close, guide };
+/** Garbage inputs through the browser path; each answer is an error code or "no-card", with its time. */
+async function garbage() {
+  if (!reader) throw new Error('start() first');
+  const png = (
+    await generateSpecimen(browserCanvasKit, { seed: 1, variant: 'clean', index: 0, side: 'front' })
+  ).bytes;
+  const huge = png.slice();
+  new DataView(huge.buffer).setUint32(16, 12000);
+  new DataView(huge.buffer).setUint32(20, 12000);
+  const tiny = new OffscreenCanvas(10, 10);
+  tiny.getContext('2d')?.fillRect(0, 0, 10, 10);
+  const table = new OffscreenCanvas(1280, 960);
+  const tctx = table.getContext('2d');
+  if (!tctx) throw new Error('2D canvas unavailable');
+  tctx.fillStyle = '#5a4636';
+  tctx.fillRect(0, 0, 1280, 960);
+  tctx.fillStyle = '#eee';
+  tctx.beginPath();
+  tctx.arc(500, 480, 260, 0, Math.PI * 2);
+  tctx.fill();
+  const inputs: Record<string, Blob> = {
+    'not an image': new Blob(['hello, not an image'], { type: 'image/jpeg' }),
+    '10×10 px': await tiny.convertToBlob(),
+    '12000×12000 px': new Blob([huge as Uint8Array<ArrayBuffer>], { type: 'image/png' }),
+    'photo with no card': await table.convertToBlob({ type: 'image/jpeg', quality: 0.8 }),
+  };
+  const out: Record<string, { answer: string; ms: number }> = {};
+  for (const [name, blob] of Object.entries(inputs)) {
+    const started = performance.now();
+    let answer: string;
+    try {
+      const result = await reader.read(await toRgbaImage(blob));
+      answer = result.found ? `found ${result.side}` : result.reason;
+    } catch (error) {
+      answer = (error as { code?: string }).code ?? String(error);
+    }
+    out[name] = { answer, ms: performance.now() - started };
+  }
+  return out;
+}
+
+const ocrPage = { start, read, close, guide, garbage };
 declare global {
   interface Window {
     ocrPage: typeof ocrPage;

@@ -4,6 +4,7 @@
  */
 import { DualrecError } from '@dualrec/evidence';
 import { assessCapture, type CaptureAssessment, type CaptureThresholds } from '../capture.js';
+import { readDimensions, sniffFormat } from '../image/header.js';
 import { DEFAULT_MAX_PIXELS, type RgbaImage } from '../image/types.js';
 import type { TesseractRecognizerOptions } from '../recognizer.js';
 
@@ -58,6 +59,16 @@ export async function toRgbaImage(
   let drawable: Exclude<BrowserImageSource, Blob | ImageData>;
   let owned: ImageBitmap | undefined;
   if (source instanceof Blob) {
+    // Check the header first: createImageBitmap would decode a 12000 × 12000 file in full. Formats
+    // other than PNG/JPEG (WebP, HEIC on Safari) go to the browser, and are checked after decoding.
+    // 256 KiB covers the EXIF block a phone JPEG carries before its frame header.
+    const head = new Uint8Array(await source.slice(0, 256 * 1024).arrayBuffer());
+    const size = sniffFormat(head) ? readDimensions(head) : undefined;
+    if (size && size.width * size.height > maxPixels)
+      throw new DualrecError('OCR_IMAGE_TOO_LARGE', {
+        detail: `${size.width}×${size.height} px`,
+        context: { ...size, maxPixels },
+      });
     try {
       owned = await createImageBitmap(source);
     } catch (cause) {

@@ -6,8 +6,9 @@ import { DualrecError } from '@dualrec/evidence';
 import type { RgbaImage } from '../image/types.js';
 import { type DecodeOptions, decodeImage } from './decode.js';
 
+export { readDimensions, sniffFormat } from '../image/header.js';
 export type { DecodeOptions, ImageFormat } from './decode.js';
-export { decodeImage, readDimensions, sniffFormat } from './decode.js';
+export { decodeImage } from './decode.js';
 
 /** Bigger files are refused before reading: no phone photo of a card is 64 MiB. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
