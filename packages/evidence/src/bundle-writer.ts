@@ -59,6 +59,8 @@ export class BundleWriter {
   private readonly zip: ZipWriter;
   private readonly files: ManifestFile[] = [];
   private finished = false;
+  /** Set when a write failed part-way: the ZIP may hold a partial entry, so nothing more is written. */
+  private broken: Error | null = null;
 
   private constructor(private readonly options: BundleWriterOptions) {
     this.zip = new ZipWriter(options.sink);
@@ -73,7 +75,11 @@ export class BundleWriter {
   }
 
   /** Seals plaintext media as it streams in and writes it as one entry. */
-  async addMedia(info: MediaInfo, plaintext: ByteSource): Promise<ManifestFile> {
+  addMedia(info: MediaInfo, plaintext: ByteSource): Promise<ManifestFile> {
+    return this.guard(() => this.addMediaNow(info, plaintext));
+  }
+
+  private async addMediaNow(info: MediaInfo, plaintext: ByteSource): Promise<ManifestFile> {
     this.checkInfo(info);
     const recordSize = this.options.recordSize ?? DEFAULT_RECORD_SIZE;
     const sealer = await RecordSealer.create(this.options.contentKey, { recordSize });
@@ -93,7 +99,11 @@ export class BundleWriter {
    * Writes media that was sealed earlier (chunk by chunk during recording, with this bundle's
    * content key and a RecordSealer). The record count is derived from the size.
    */
-  async addSealedMedia(info: MediaInfo, sealed: ByteSource): Promise<ManifestFile> {
+  addSealedMedia(info: MediaInfo, sealed: ByteSource): Promise<ManifestFile> {
+    return this.guard(() => this.addSealedMediaNow(info, sealed));
+  }
+
+  private async addSealedMediaNow(info: MediaInfo, sealed: ByteSource): Promise<ManifestFile> {
     this.checkInfo(info);
     let headerBytes: Uint8Array | null = new Uint8Array(0);
     let header: ReturnType<typeof parseRecordHeader> = null;
@@ -123,7 +133,29 @@ export class BundleWriter {
   }
 
   /** Writes events.jsonl and the signed manifest, then the ZIP directory. The log must be ended. */
-  async finish(log: EvidenceLog, steps: StepSummary[] = []): Promise<{ manifest: Manifest; size: number }> {
+  finish(log: EvidenceLog, steps: StepSummary[] = []): Promise<{ manifest: Manifest; size: number }> {
+    return this.guard(() => this.finishNow(log, steps));
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    if (this.broken) {
+      throw new DualrecError('BAD_USAGE', {
+        detail: 'an earlier write failed; start a new bundle',
+        cause: this.broken,
+      });
+    }
+    try {
+      return await work();
+    } catch (error) {
+      this.broken = error as Error;
+      throw error;
+    }
+  }
+
+  private async finishNow(
+    log: EvidenceLog,
+    steps: StepSummary[],
+  ): Promise<{ manifest: Manifest; size: number }> {
     if (this.finished) throw new DualrecError('BAD_USAGE', { detail: 'BundleWriter.finish called twice' });
     this.finished = true;
     const events = await log.events();

@@ -15,6 +15,7 @@ import { type DeviceKey, generateDeviceKey, generateKeyPairJwk, type KeyPairJwk 
 import { generateContentKey } from './keywrap.js';
 import type { Manifest } from './manifest.js';
 import { openBundle } from './open.js';
+import { RecordSealer, sealRecords } from './records.js';
 import { type SampleOptions, writeSampleBundle } from './sample.js';
 import { signManifest } from './signature.js';
 import { collectBytes, MemorySink } from './streams.js';
@@ -424,7 +425,130 @@ describe('tampering with the manifest, signature and ticket', () => {
   });
 });
 
+describe('media sealed during recording', () => {
+  it('addSealedMedia takes chunks sealed earlier with the same content key; the count comes from the size', async () => {
+    const device = await generateDeviceKey();
+    const contentKey = generateContentKey();
+    const startedAt = Date.UTC(2026, 0, 1);
+    const ticket = await issueTicket(
+      {
+        lenderId: 'L',
+        sessionId: 's',
+        scriptId: 'sc',
+        nonce: 'n',
+        deviceKeyThumbprint: device.thumbprint,
+        now: startedAt,
+      },
+      ticketSigning.privateJwk,
+    );
+    // What the capture package does: seal each recorder chunk as it arrives, keep only ciphertext.
+    const sealer = await RecordSealer.create(contentKey, { recordSize: RS });
+    const stored: Uint8Array[] = [];
+    for (let offset = 0; offset < MEDIA.length; offset += 57)
+      stored.push(...(await sealer.push(MEDIA.subarray(offset, offset + 57))));
+    stored.push(...(await sealer.finish()));
+    const sink = new MemorySink();
+    const writer = BundleWriter.create({
+      sink,
+      sessionId: 's',
+      lenderId: 'L',
+      ticket,
+      deviceKey: device,
+      contentKey,
+      recipients: [encryption.publicJwk],
+      sdk: { name: 'test', version: '0' },
+      device: {},
+      script: { id: 'sc', sha256: await sha256Hex('script'), segments: [] },
+    });
+    const file = await writer.addSealedMedia(
+      { name: 'media/r.webm.enc', role: 'recording', mediaType: 'video/webm' },
+      stored,
+    );
+    expect(file.encryption).toEqual({
+      contentEncoding: 'aes128gcm',
+      recordSize: RS,
+      records: sealer.recordCount,
+    });
+    await expect(
+      writer.addSealedMedia({ name: 'media/bad.enc', role: 'recording', mediaType: 'video/webm' }, [
+        utf8('not sealed'),
+      ]),
+    ).rejects.toMatchObject({ code: 'BAD_USAGE' });
+    let t = 0;
+    const log = new EvidenceLog({
+      sessionId: 's',
+      contentKey,
+      clock: { monotonic: () => t, wall: () => startedAt + t++ },
+    });
+    await log.append('session.start');
+    // The failed entry may be half-written, so the writer refuses to go on.
+    await expect(writer.finish(log)).rejects.toMatchObject({
+      code: 'BAD_USAGE',
+      detail: expect.stringContaining('earlier'),
+    });
+  });
+
+  it('a finished log makes a valid bundle from pre-sealed media', async () => {
+    const device = await generateDeviceKey();
+    const contentKey = generateContentKey();
+    const startedAt = Date.UTC(2026, 0, 1);
+    const ticket = await issueTicket(
+      {
+        lenderId: 'L',
+        sessionId: 's',
+        scriptId: 'sc',
+        nonce: 'n',
+        deviceKeyThumbprint: device.thumbprint,
+        now: startedAt,
+      },
+      ticketSigning.privateJwk,
+    );
+    const sealed = await collectBytes(sealRecords(contentKey, [MEDIA], { recordSize: RS }));
+    const sink = new MemorySink();
+    const writer = BundleWriter.create({
+      sink,
+      sessionId: 's',
+      lenderId: 'L',
+      ticket,
+      deviceKey: device,
+      contentKey,
+      recipients: [encryption.publicJwk],
+      sdk: { name: 'test', version: '0' },
+      device: {},
+      script: { id: 'sc', sha256: await sha256Hex('script'), segments: [] },
+    });
+    await writer.addSealedMedia({ name: 'media/r.webm.enc', role: 'recording', mediaType: 'video/webm' }, [
+      sealed.subarray(0, 10),
+      sealed.subarray(10),
+    ]);
+    let t = 0;
+    const log = new EvidenceLog({
+      sessionId: 's',
+      contentKey,
+      clock: { monotonic: () => t, wall: () => startedAt + t++ },
+    });
+    await log.append('session.start');
+    await log.append('session.end');
+    await writer.finish(log);
+    expect((await check(await sink.bytes())).reasons).toEqual([]);
+  });
+});
+
 describe('bad input never crashes verify()', () => {
+  it('a deeply nested manifest and an oversized event line are reasons, not stack overflows', async () => {
+    const { bytes, deviceKey } = await sample();
+    const entries = await entriesOf(bytes);
+    const deep = utf8(`${'['.repeat(200_000)}${']'.repeat(200_000)}`);
+    expect(await codes(await repack(replace(entries, 'manifest.json', deep)))).toEqual([
+      'MANIFEST_NOT_CANONICAL',
+      'MANIFEST_SCHEMA',
+    ]);
+    const events = new TextDecoder().decode(entry(entries, 'events.jsonl'));
+    const huge = `${events}{"pad":"${'x'.repeat(300 * 1024)}"}\n`;
+    const result = await codes(await resign(replace(entries, 'events.jsonl', utf8(huge)), deviceKey));
+    expect(result).toContain('EVENTS_MALFORMED');
+  });
+
   it('invalid UTF-8, invalid JSON, non-canonical JSON and wrong types in manifest.json', async () => {
     const { bytes, deviceKey } = await sample();
     const entries = await entriesOf(bytes);

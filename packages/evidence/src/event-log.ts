@@ -249,6 +249,16 @@ export async function checkEventLog(
     const lineNo = index + 1;
     const lineBytes = utf8(line);
     const hash = await sha256Hex(lineBytes);
+    if (lineBytes.length > MAX_EVENT_LINE_BYTES) {
+      // Not parsed at all: the limit exists so that one line cannot cost unbounded work.
+      reasons.push({
+        code: 'EVENTS_MALFORMED',
+        file,
+        detail: `line ${lineNo} is longer than ${MAX_EVENT_LINE_BYTES} bytes`,
+      });
+      head = hash;
+      continue;
+    }
     const parsed = parseCanonical(lineBytes);
     if (!parsed.ok) {
       reasons.push({ code: 'EVENTS_MALFORMED', file, detail: `line ${lineNo}: ${parsed.detail}` });
