@@ -605,6 +605,20 @@ describe('bad input never crashes verify()', () => {
     expect(await codes(await repack(reordered))).toEqual(['ZIP_NONCANONICAL']);
   });
 
+  it('a server timestamp.tsr at the end is a notice; anywhere else the order is wrong', async () => {
+    const { bytes } = await sample();
+    const entries = await entriesOf(bytes);
+    const stamped = await check(await repack([...entries, ['timestamp.tsr', utf8('token')]]));
+    expect(stamped.valid).toBe(true);
+    expect(stamped.notices.map((n) => n.code)).toContain('TIMESTAMP_NOT_CHECKED');
+    const misplaced: Entries = [
+      ...entries.slice(0, 2),
+      ['timestamp.tsr', utf8('token')],
+      ...entries.slice(2),
+    ];
+    expect(await codes(await repack(misplaced))).toEqual(['ZIP_NONCANONICAL']);
+  });
+
   it('not a zip, truncated, path traversal: invalid verdicts with ZIP_* reasons', async () => {
     const { bytes } = await sample();
     expect(await codes(utf8('hello'))).toEqual(['ZIP_MALFORMED']);
