@@ -120,3 +120,10 @@ export function loopMicrophone(
     },
   };
 }
+
+/** Lets the runner finish its asynchronous start (the script fingerprint uses WebCrypto). */
+export async function untilStarted(runner: { view: { phase: string } }): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (runner.view.phase === 'idle' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+  if (runner.view.phase === 'idle') throw new Error('the runner did not start');
+}

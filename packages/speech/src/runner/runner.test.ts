@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixtureWav, loopMicrophone, ManualClock } from '../../test-support/index.js';
+import { fixtureWav, loopMicrophone, ManualClock, untilStarted } from '../../test-support/index.js';
 import type { AsrAdapter, AsrRequest } from '../asr/types.js';
 import { FrameAudioSource } from '../audio/frame-source.js';
 import { MemoryEventSink } from '../events.js';
@@ -133,6 +133,7 @@ describe('ScriptRunner with the Mandarin disclosure as the microphone', () => {
     const views: string[] = [];
     runner.subscribe((v) => views.push(`${v.phase}:${v.segment?.id ?? '-'}`));
     const result = runner.run();
+    await untilStarted(runner);
     // The looped microphone never pauses, so the read-aloud runs to its 30 s maximum.
     await clock.advance(45_000);
     expect(runner.view).toMatchObject({
@@ -194,6 +195,7 @@ describe('ScriptRunner with the Mandarin disclosure as the microphone', () => {
       { recogniser },
     );
     const result = runner.run();
+    await untilStarted(runner);
     await clock.advance(60_000);
     expect(await result).toMatchObject({ outcome: 'rejected', reasons: ['rejected-by-applicant'] });
     expect(recogniser.requests[0]?.pcm.length).toBeGreaterThan(16_000 * 5);
@@ -236,6 +238,7 @@ describe('ScriptRunner with the Mandarin disclosure as the microphone', () => {
       { recogniser },
     );
     const result = runner.run();
+    await untilStarted(runner);
     await clock.advance(120_000);
     expect((await result).outcome).toBe('completed');
     const verdicts = sink.ofType('speech.attempt').map((e) => [e.payload.verdict, e.payload.reasons]);
@@ -257,6 +260,7 @@ describe('ScriptRunner with digital silence as the microphone', () => {
       { prompter: 'timed' },
     );
     const result = runner.run();
+    await untilStarted(runner);
     await clock.advance(60_000);
     expect(await result).toEqual({ outcome: 'failed', reasons: ['no-speech'], sha256: expect.any(String) });
     const reprompts = sink.ofType('speech.reprompt').map((e) => e.payload);
@@ -291,6 +295,7 @@ describe('ScriptRunner with digital silence as the microphone', () => {
       subset(['disclosure', 'closing'], { onSegmentFailure: 'continue-flagged' }),
     );
     const result = runner.run();
+    await untilStarted(runner);
     await clock.advance(60_000);
     expect(await result).toMatchObject({ outcome: 'completed-with-flags', reasons: ['flagged:disclosure'] });
     expect(sink.ofType('speech.segment').map((e) => e.payload.outcome)).toEqual(['flagged', 'shown']);
@@ -299,6 +304,7 @@ describe('ScriptRunner with digital silence as the microphone', () => {
   it('a question nobody answers falls back to the buttons; refusing there ends as rejected', async () => {
     const { clock, sink, runner } = setup('audio/silence-5s.wav', subset(['confirm-terms', 'closing']));
     const result = runner.run();
+    await untilStarted(runner);
     await clock.advance(40_000);
     expect(runner.view.awaitingTap).toBe(true);
     runner.tap('reject');
@@ -313,6 +319,7 @@ describe('ScriptRunner with digital silence as the microphone', () => {
   it('an unanswered tap times out as failed, not passed', async () => {
     const { clock, runner } = setup('audio/silence-5s.wav', subset(['confirm-terms']));
     const result = runner.run();
+    await untilStarted(runner);
     await clock.advance(200_000);
     expect(await result).toMatchObject({ outcome: 'failed', reasons: ['no-confirmation'] });
   });
@@ -325,6 +332,7 @@ describe('ScriptRunner control', () => {
       elderMode: true,
     });
     void runner.run();
+    await untilStarted(runner);
     await clock.advance(12_000);
     expect((prompter as TimedPrompter).requests[0]?.rate).toBe(0.8);
     const attempt = sink.ofType('speech.attempt')[0]?.payload as Payload;
@@ -339,6 +347,7 @@ describe('ScriptRunner control', () => {
     );
     const controller = new AbortController();
     const result = runner.run(controller.signal);
+    await untilStarted(runner);
     await clock.advance(1500);
     expect(runner.view.phase).toBe('listening');
     expect(audio.listening).toBe(true);
@@ -359,6 +368,7 @@ describe('ScriptRunner control', () => {
   it('close() during a run resolves it as aborted; a runner runs once', async () => {
     const { clock, runner } = setup('audio/disclosure-cmn.wav', subset(['disclosure', 'confirm-terms']));
     const result = runner.run();
+    await untilStarted(runner);
     await clock.advance(100);
     runner.close();
     expect((await result).outcome).toBe('aborted');
@@ -368,6 +378,7 @@ describe('ScriptRunner control', () => {
   it('"done" from the applicant ends the listening window early', async () => {
     const { clock, sink, runner } = setup('audio/disclosure-cmn.wav', subset(['disclosure']));
     void runner.run();
+    await untilStarted(runner);
     await clock.advance(2000);
     runner.finishSpeaking();
     await clock.advance(100);

@@ -111,6 +111,9 @@ export class ScriptRunner {
     const elder = this.options.elderMode ?? false;
     const { sha256 } = await fingerprintScript(this.options.script);
     this.sha256 = sha256;
+    // Closed or aborted while the fingerprint was being computed: nothing was shown or recorded.
+    if (this.closed || signal?.aborted)
+      return { outcome: 'aborted', reasons: [this.closed ? 'closed' : 'aborted'], sha256 };
     this.config = {
       script: this.options.script,
       sha256,
