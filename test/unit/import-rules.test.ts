@@ -42,9 +42,14 @@ function sourceFiles(dir: string): string[] {
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const specifiers = new Set<string>();
-  for (const match of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)) {
-    specifiers.add(match[1] as string);
-  }
+  // Statements only (`import … from`, `export … from`, `import 'x'`, `import('x')`), not prose in strings.
+  const patterns = [
+    /^\s*(?:import|export)\b[^;]*?\bfrom\s*['"]([^'"\s]+)['"]/gm,
+    /^\s*import\s*['"]([^'"\s]+)['"]/gm,
+    /\bimport\(\s*['"]([^'"\s]+)['"]\s*\)/g,
+  ];
+  for (const pattern of patterns)
+    for (const match of text.matchAll(pattern)) specifiers.add(match[1] as string);
   return [...specifiers];
 }
 
