@@ -13,6 +13,7 @@ const JSD = 'https://cdn.jsdelivr.net/npm';
 const MP = { pkg: '@mediapipe/tasks-vision', version: '1.1.0' };
 const TC = { pkg: 'tesseract.js-core', version: '7.0.0' };
 const TJ = { pkg: 'tesseract.js', version: '7.0.0' };
+const SS = { pkg: 'soundswallower', version: '0.6.3' };
 
 const npm = (p, file) => ({ kind: 'npm', package: p.pkg, version: p.version, file });
 const jsd = (p, file) => ({ kind: 'url', url: `${JSD}/${p.pkg}@${p.version}/${file}` });
@@ -79,6 +80,29 @@ const spec = [
       jsd({ pkg: '@tesseract.js-data/chi_sim', version: '1.0.0' }, '4.0.0/chi_sim.traineddata.gz'),
     ],
   },
+  {
+    path: 'soundswallower/soundswallower.web.wasm',
+    usedBy: ['@dualrec/speech'],
+    license: 'MIT',
+    description: 'SoundSwallower 0.6.3 grammar speech recogniser runtime (English answers)',
+    sources: [npm(SS, 'soundswallower.web.wasm'), jsd(SS, 'soundswallower.web.wasm')],
+  },
+  ...[
+    ['feat_params.json', 'feature parameters'],
+    ['mdef', 'model definition (phones, triphones)'],
+    ['means', 'Gaussian means'],
+    ['variances', 'Gaussian variances'],
+    ['sendump', 'mixture weights'],
+    ['transition_matrices', 'HMM transition matrices'],
+    ['noisedict.txt', 'noise/silence dictionary'],
+    ['dict.txt', 'CMU pronouncing dictionary'],
+  ].map(([file, what]) => ({
+    path: `soundswallower/model/en-us/${file}`,
+    usedBy: ['@dualrec/speech'],
+    license: 'BSD-2-Clause',
+    description: `CMU Sphinx en-us acoustic model (SoundSwallower 0.6.3): ${what}`,
+    sources: [npm(SS, `model/en-us/${file}`), jsd(SS, `model/en-us/${file}`)],
+  })),
 ];
 
 async function readSource(source) {
