@@ -23,6 +23,9 @@ class Window implements AudioCapture {
   private inUtterance = false;
   private silenceMs = 0;
   private endT: number | null = null;
+  private skippingLeading: boolean;
+  /** Frames left out because an utterance was under way when listening started. */
+  skippedMs = 0;
   closed = false;
 
   constructor(
@@ -30,10 +33,20 @@ class Window implements AudioCapture {
     private readonly handlers: ListenHandlers,
     private readonly options: ListenOptions,
     readonly startT: number,
-  ) {}
+    speakingAtStart: boolean,
+  ) {
+    this.skippingLeading = (options.ignoreLeadingSpeech ?? false) && speakingAtStart;
+  }
 
   push(frame: VadFrame, pcm: Float32Array | undefined, sampleRate: number): void {
     if (this.closed) return;
+    if (this.skippingLeading) {
+      if (frame.speech) {
+        this.skippedMs += frame.durationMs;
+        return;
+      }
+      this.skippingLeading = false;
+    }
     this.frames.push(frame);
     if (this.options.keepPcm && pcm && this.pcmLength < MAX_PCM_SECONDS * sampleRate) {
       this.pcm.push(pcm);
@@ -103,7 +116,7 @@ export class FrameAudioSource implements SpeechAudioSource {
 
   listen(handlers: ListenHandlers, options: ListenOptions): AudioCapture {
     this.window?.cancel();
-    const window = new Window(this, handlers, options, this.lastT);
+    const window = new Window(this, handlers, options, this.lastT, this.vad.speaking);
     this.window = window;
     return window;
   }

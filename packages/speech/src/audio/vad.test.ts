@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureWav } from '../../test-support/index.js';
+import { FrameAudioSource } from './frame-source.js';
 import { resample } from './resample.js';
 import { EnergyVad, framesFromSamples, summarizeSpeech, type VadFrame } from './vad.js';
 
@@ -88,5 +89,30 @@ describe('resample', () => {
     expect(low.length).toBe(16000);
     expect(rms(low)).toBeCloseTo(Math.SQRT1_2, 1);
     expect(rms(high)).toBeLessThan(0.05);
+  });
+});
+
+describe('FrameAudioSource listening windows', () => {
+  const frames = (pattern: string, t0: number) =>
+    [...pattern].map((c, i) => ({ t: t0 + i * 20, durationMs: 20, rms: c === '#' ? 0.2 : 0.0005 }));
+
+  it('fires speech start and end (after the trailing silence) and can leave out an utterance already under way', () => {
+    const source = new FrameAudioSource(16000);
+    for (const f of frames('....######', 0)) source.push(f);
+    const events: string[] = [];
+    const handlers = {
+      onSpeechStart: (t: number) => events.push(`start@${t}`),
+      onSpeechEnd: (t: number) => events.push(`end@${t}`),
+    };
+    const window = source.listen(handlers, { endSilenceMs: 200, keepPcm: false, ignoreLeadingSpeech: true });
+    // The utterance under way goes on for 5 frames, then silence, then a new one.
+    for (const f of frames(`#####${'.'.repeat(20)}########${'.'.repeat(25)}`, 200)) source.push(f);
+    // Start after 60 ms of loudness; end = 250 ms VAD hangover + 200 ms trailing silence.
+    expect(events).toEqual(['start@740', 'end@1300']);
+    const other = source.listen(handlers, { endSilenceMs: 200, keepPcm: false });
+    expect(source.listening).toBe(true);
+    other.cancel();
+    expect(source.listening).toBe(false);
+    void window;
   });
 });

@@ -12,7 +12,9 @@ import type { CaptureFrameMessage } from './capture.worklet.js';
 export interface MicrophoneOptions {
   /**
    * URL of capture.worklet.js on the page's own origin. The default resolves it next to this
-   * module, which Vite, Rollup and webpack 5 all emit as a separate file.
+   * module, which Vite and webpack 5 emit as a separate file. The `?no-inline` query stops Vite
+   * from inlining the small file as a `data:` URL, which a strict CSP (no `data:` in script-src)
+   * refuses to load as a worklet; other servers ignore the query.
    */
   workletUrl?: string | URL;
   vad?: EnergyVadOptions;
@@ -41,7 +43,7 @@ export class MicrophoneAudioSource implements SpeechAudioSource {
       throw new DualrecError('SPEECH_AUDIO_FAILED', { detail: 'This browser has no AudioWorklet.' });
     const context = new AudioContext();
     try {
-      const url = options.workletUrl ?? new URL('./capture.worklet.js', import.meta.url);
+      const url = options.workletUrl ?? new URL('./capture.worklet.js?no-inline', import.meta.url);
       await context.audioWorklet.addModule(url);
       options.signal?.throwIfAborted();
       const node = new AudioWorkletNode(context, 'dualrec-capture', {
@@ -68,7 +70,7 @@ export class MicrophoneAudioSource implements SpeechAudioSource {
       return source;
     } catch (cause) {
       await context.close().catch(() => undefined);
-      if (cause instanceof DualrecError || (cause as Error)?.name === 'AbortError') throw cause;
+      if (cause instanceof DualrecError || options.signal?.aborted) throw cause;
       throw new DualrecError('SPEECH_AUDIO_FAILED', {
         detail: (cause as Error)?.message ?? String(cause),
         cause,

@@ -134,8 +134,10 @@ describe('ScriptRunner with the Mandarin disclosure as the microphone', () => {
     runner.subscribe((v) => views.push(`${v.phase}:${v.segment?.id ?? '-'}`));
     const result = runner.run();
     await untilStarted(runner);
-    // The looped microphone never pauses, so the read-aloud runs to its 30 s maximum.
-    await clock.advance(45_000);
+    // The looped microphone never pauses: the read-aloud runs to its 30 s maximum, and the question
+    // hears no *new* utterance (the one under way when it was asked does not count), so after three
+    // no-speech attempts it falls back to the buttons.
+    await clock.advance(90_000);
     expect(runner.view).toMatchObject({
       phase: 'awaiting-tap',
       awaitingTap: true,

@@ -239,6 +239,7 @@ export class ScriptRunner {
           {
             endSilenceMs: this.options.endSilenceMs ?? (elder ? 2000 : 1200),
             keepPcm: segment ? this.recogniserFor(segment) !== null : false,
+            ignoreLeadingSpeech: segment?.kind === 'question',
           },
         );
         return;

@@ -56,6 +56,12 @@ export interface ListenOptions {
   endSilenceMs: number;
   /** Keep 16 kHz PCM for a recogniser. */
   keepPcm: boolean;
+  /**
+   * Leave out an utterance already under way when listening starts (the applicant talking over
+   * the question): only what starts after the question counts. A clipped "no" was heard as
+   * "i do" in testing, so a clipped answer must never be recognised.
+   */
+  ignoreLeadingSpeech?: boolean;
 }
 
 export interface AudioCapture {

@@ -1,0 +1,19 @@
+/** Lip–voice sync, photo: camera photo-attack-grid-s2, microphone face-video/talking-grid-s2.wav. */
+
+import { LIP_SYNC_SECONDS, type LipSyncRun } from './speech-lipsync.js';
+import { expect, fakeMedia, test } from './test.js';
+
+test.use(fakeMedia({ camera: 'photo-attack-grid-s2', microphone: 'face-video/talking-grid-s2.wav' }));
+
+test('lip sync, photo', async ({ page }) => {
+  await page.goto('/speech-lab.html');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  const run: LipSyncRun = await page.evaluate((s) => window.speechLab.lipSync(s), LIP_SYNC_SECONDS);
+  console.log(
+    `lip sync photo: ${JSON.stringify({ ...run.score, frames: run.frames, faces: run.faces, jawMax: run.jawMax, speechRatio: run.speech.speechRatio })}`,
+  );
+  expect(run.faces).toBeGreaterThan(50);
+  expect(run.speech.speechMs).toBeGreaterThan(1500);
+  // A still photo of the same person while his recording plays: the mouth never moves.
+  expect(run.score).toMatchObject({ score: 0, issue: 'mouth-static' });
+});
