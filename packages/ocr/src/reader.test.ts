@@ -318,6 +318,21 @@ describe('tesseract workers', () => {
     expect(b.found && b.side).toBe('back');
   });
 
+  it('reads a card held upside down', async () => {
+    for (const side of ['front', 'back'] as const) {
+      const s = await specimen(SEED, 'photo-like', 6, side);
+      const image = decodeImage(s.bytes);
+      // Turn the photo by 180°: pixel order reversed.
+      const turned = new Uint8ClampedArray(image.data.length);
+      for (let i = 0, j = image.data.length - 4; i < image.data.length; i += 4, j -= 4)
+        turned.set(image.data.subarray(j, j + 4), i);
+      const r = await reader.read({ width: image.width, height: image.height, data: turned });
+      expect(r.found && r.side).toBe(side);
+      if (r.found && r.side === 'front') expect(r.fields.idNumber.value).toBe(s.identity.idNumber);
+      if (r.found && r.side === 'back') expect(r.fields.issuer.value).toBe(s.identity.issuer);
+    }
+  });
+
   it('close() waits until every worker has exited, and aborts queued work', async () => {
     expect(workerHandles()).toBeGreaterThan(before);
     const image = decodeImage((await specimen(SEED, 'clean', 1, 'front')).bytes);

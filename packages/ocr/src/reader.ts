@@ -17,7 +17,9 @@ import {
 } from './image/types.js';
 import {
   BACK_FIELDS,
+  CARD_HEIGHT_MM,
   CARD_HEIGHT_PX,
+  CARD_WIDTH_MM,
   CARD_WIDTH_PX,
   EMBLEM_BOX,
   ETHNICITY_REREADS,
@@ -25,6 +27,7 @@ import {
   type FieldSpec,
   FRONT_FIELDS as FRONT,
   FRONT_FIELDS,
+  PHOTO_BOX,
   PX_PER_MM,
   type Side,
 } from './layout.js';
@@ -77,7 +80,7 @@ export interface ReadTimings {
 
 interface FoundBase {
   found: true;
-  /** Card corners in the input image (TL, TR, BR, BL). */
+  /** The card's own corners (TL, TR, BR, BL as printed) in the input image; a card held upside down has its TL at the image's bottom right. */
   corners: Quad;
   quality: CaptureQuality;
   timings: ReadTimings;
@@ -155,6 +158,53 @@ function colourfulness(card: WarpedCard, b: FieldBox): number {
   return sum / ink.data.length;
 }
 
+/** The same box on a card turned by 180°. */
+function rotated(b: FieldBox): FieldBox {
+  return {
+    x: CARD_WIDTH_MM - b.x - b.width,
+    y: CARD_HEIGHT_MM - b.y - b.height,
+    width: b.width,
+    height: b.height,
+  };
+}
+
+function meanOf(image: GrayImage, b: FieldBox): number {
+  const c = crop(image, box(b));
+  let sum = 0;
+  for (const v of c.data) sum += v;
+  return sum / c.data.length;
+}
+
+function darkShare(image: GrayImage, b: FieldBox): number {
+  const c = crop(image, box(b));
+  let dark = 0;
+  for (const v of c.data) if (v < 110) dark++;
+  return dark / c.data.length;
+}
+
+/**
+ * Which side the straightened card shows and whether it is upside down (the applicant held it
+ * turned by 180°; the detector only knows "a card-shaped quad", not which way up). The back has
+ * the red emblem top-left. The front is judged upside down when the 18-digit number row (much more
+ * ink than the name row it swaps places with) sits where it would on a turned card, unless the
+ * photo area says otherwise.
+ */
+function orientation(card: WarpedCard, side: Side | 'auto'): { side: Side; upsideDown: boolean } {
+  const emblem = colourfulness(card, EMBLEM_BOX);
+  const emblemTurned = colourfulness(card, rotated(EMBLEM_BOX));
+  const isBack = side === 'back' || (side === 'auto' && Math.max(emblem, emblemTurned) > 35);
+  if (isBack) return { side: 'back', upsideDown: emblemTurned > 35 && emblemTurned > emblem * 2 };
+  // Measured on specimens: the number row holds ~0.10 dark pixels, the name row it swaps with
+  // ~0.02–0.05 (a six-character name), whatever the light.
+  const numberHere = darkShare(card.ink, FRONT.idNumber.box);
+  const numberTurned = darkShare(card.ink, rotated(FRONT.idNumber.box));
+  const numberSaysTurned = numberTurned >= 0.04 && numberTurned > numberHere * 1.5;
+  // The photo as a veto only: uneven light can outweigh it (measured), but a photo area clearly
+  // darker right where it belongs means the card is upright.
+  const photoSaysUpright = meanOf(card.ink, PHOTO_BOX) < meanOf(card.ink, rotated(PHOTO_BOX)) - 15;
+  return { side: 'front', upsideDown: numberSaysTurned && !photoSaysUpright };
+}
+
 /**
  * Printed text in the field rows: some dark ink on light paper. A card-shaped object without
  * the card's text (a blank card, a book, a screen) fails here before any OCR time is spent.
@@ -224,16 +274,21 @@ export class OcrReader {
       totalMs: t3 - t0,
     });
     if (!detection) return { found: false, reason: 'no-card', timings: timings(t1, t1) };
-    const card = warpQuad(image, detection.quad, CARD_WIDTH_PX, CARD_HEIGHT_PX);
-    const resolvedSide: Side =
-      side === 'auto' ? (colourfulness(card, EMBLEM_BOX) > 35 ? 'back' : 'front') : side;
+    let card = warpQuad(image, detection.quad, CARD_WIDTH_PX, CARD_HEIGHT_PX);
+    const { side: resolvedSide, upsideDown } = orientation(card, side);
+    let corners = detection.quad;
+    if (upsideDown) {
+      const [tl, tr, br, bl] = detection.quad;
+      corners = [br, bl, tl, tr];
+      card = warpQuad(image, corners, CARD_WIDTH_PX, CARD_HEIGHT_PX);
+    }
     const textBox = resolvedSide === 'front' ? FRONT.idNumber.box : BACK_FIELDS.validity.box;
     const t2 = now();
     if (!hasText(card.ink, textBox)) return { found: false, reason: 'no-card', timings: timings(t2, t2) };
     const quality = measureQuality(crop(card.luma, box(textBox)));
     await this.recognizer.ready();
     const at = options.now ?? this.clock();
-    const base = { found: true as const, corners: detection.quad, quality };
+    const base = { found: true as const, corners, quality };
     if (resolvedSide === 'front') {
       const r = await this.recognizeAll(card, FRONT_FIELDS, signal);
       const rereads = isOfficialEthnicity(parseSexEthnicity(r.sexEthnicity.text).ethnicity)
