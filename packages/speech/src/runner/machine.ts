@@ -79,6 +79,8 @@ export interface RunnerState {
   segmentStartedAt: number;
   listenStartedAt: number;
   heardSpeech: boolean;
+  /** Clock time the current window's first speech started (null before). */
+  speechStartedAt: number | null;
   lastPrompt: PromptResult | null;
   lastVerdict: AttemptVerdict | null;
   flagged: string[];
@@ -104,6 +106,7 @@ export const initialState: RunnerState = {
   segmentStartedAt: 0,
   listenStartedAt: 0,
   heardSpeech: false,
+  speechStartedAt: null,
   lastPrompt: null,
   lastVerdict: null,
   flagged: [],
@@ -238,7 +241,7 @@ function startListening(
   segment: RenderedSegment,
 ): Result {
   return {
-    state: { ...state, phase: 'listening', listenStartedAt: now, heardSpeech: false },
+    state: { ...state, phase: 'listening', listenStartedAt: now, heardSpeech: false, speechStartedAt: null },
     effects: [
       { type: 'start-listening', segmentId: segment.id, attempt: state.attempt },
       { type: 'set-timer', name: 'no-speech', ms: config.silenceTimeoutMs },
@@ -374,7 +377,7 @@ export function step(state: RunnerState, input: RunnerInput, config: MachineConf
       const elapsed = now - state.listenStartedAt;
       if (input.type === 'speech-start') {
         if (state.heardSpeech) return unchanged;
-        return { state: { ...state, heardSpeech: true }, effects: [] };
+        return { state: { ...state, heardSpeech: true, speechStartedAt: now }, effects: [] };
       }
       if (input.type === 'speech-end') {
         // A pause mid-text is not the end: a read-aloud must have run for most of its expected time.

@@ -64,6 +64,8 @@ export interface RunnerView {
   /** True while the applicant should speak (show the live level meter). */
   listening: boolean;
   heardSpeech: boolean;
+  /** Clock time the applicant started speaking in this window (for the reading highlight), or null. */
+  speechStartedAt: number | null;
   /** Show the confirm / refuse buttons. */
   awaitingTap: boolean;
   /** How the last prompt was delivered (the UI says "read the text" when it was text-only). */
@@ -71,6 +73,22 @@ export interface RunnerView {
   /** Why the last attempt failed, for the hint under the text. */
   lastReasons: string[];
   outcome: FlowOutcome | null;
+}
+
+/**
+ * How many characters of a read-aloud text to highlight `now`, assuming the applicant reads at the
+ * expected pace from when they started: a teleprompter cue, not a measurement (nothing is judged on it).
+ */
+export function readingHighlight(
+  view: RunnerView,
+  now: number,
+  options: { elderMode?: boolean } = {},
+): number {
+  const segment = view.segment;
+  if (segment?.kind !== 'read-aloud' || view.speechStartedAt === null || !view.listening) return 0;
+  const expected = segment.expectedReadingMs * (options.elderMode ? 1.5 : 1);
+  const share = expected > 0 ? Math.min(1, Math.max(0, (now - view.speechStartedAt) / expected)) : 1;
+  return Math.round(share * Array.from(segment.text).length);
 }
 
 export interface FlowResult {
@@ -146,6 +164,7 @@ export class ScriptRunner {
       progress: this.state.phase === 'finished' ? 1 : count === 0 ? 0 : this.state.index / count,
       listening: this.state.phase === 'listening',
       heardSpeech: this.state.heardSpeech,
+      speechStartedAt: this.state.speechStartedAt,
       awaitingTap: this.state.phase === 'awaiting-tap',
       promptMode: this.state.lastPrompt?.mode ?? null,
       lastReasons: this.state.lastVerdict?.reasons ?? [],
