@@ -6,13 +6,18 @@ type Payload = Record<string, any>;
 
 test.use(fakeMedia({ camera: 'talking-grid-s2', microphone: 'audio/disclosure-cmn.wav' }));
 
-test('a read-aloud segment passes the voice checks, with the script fingerprint and segment events logged', async ({
+test('a read-aloud segment passes the voice checks (energy VAD and Silero), with the script fingerprint and segment events logged', async ({
   page,
 }) => {
   await page.goto('/speech-lab.html');
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
   const run = await page.evaluate(() =>
-    window.speechLab.runScript({ language: 'zh-CN', segments: ['apr', 'disclosure'], maxDurationMs: 10_000 }),
+    window.speechLab.runScript({
+      language: 'zh-CN',
+      segments: ['apr', 'disclosure'],
+      maxDurationMs: 10_000,
+      silero: true,
+    }),
   );
   console.log(
     `read-aloud (disclosure-cmn.wav): ${JSON.stringify(run.events.find((e) => e.type === 'speech.attempt')?.payload)}`,
@@ -30,6 +35,9 @@ test('a read-aloud segment passes the voice checks, with the script fingerprint 
   expect(attempt.speech.speechRatio).toBeGreaterThan(0.6);
   expect(attempt.speech.onsetMs).toBeLessThan(1500);
   expect(attempt.speech.speechSpanMs).toBeGreaterThan(0.4 * attempt.expectedReadingMs);
+  // Silero (self-hosted, run on the window's 16 kHz PCM) agrees that this is speech.
+  expect(attempt.modelVad).toMatchObject({ analyser: 'silero-vad-v5/onnxruntime-web-1.30.0' });
+  expect(attempt.modelVad.speechRatio).toBeGreaterThan(0.6);
   expect(run.events.map((e) => e.type)).toEqual([
     'speech.script',
     'speech.segment.start',

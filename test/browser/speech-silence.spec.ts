@@ -10,7 +10,12 @@ test('silence fails the read-aloud with "no-speech" after re-prompting', async (
   await page.goto('/speech-lab.html');
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
   const run = await page.evaluate(() =>
-    window.speechLab.runScript({ language: 'zh-CN', segments: ['disclosure'], silenceTimeoutMs: 2500 }),
+    window.speechLab.runScript({
+      language: 'zh-CN',
+      segments: ['disclosure'],
+      silenceTimeoutMs: 2500,
+      silero: true,
+    }),
   );
   expect(run.result).toMatchObject({ outcome: 'failed', reasons: ['no-speech'] });
   const reprompts = run.events.filter((e) => e.type === 'speech.reprompt').map((e) => e.payload);
@@ -24,6 +29,7 @@ test('silence fails the read-aloud with "no-speech" after re-prompting', async (
     expect(a).toMatchObject({ verdict: 'fail', reasons: ['no-speech'] });
     expect(a.speech).toMatchObject({ speechMs: 0, onsetMs: null });
     expect(a.speech.durationMs).toBeGreaterThan(2000);
+    expect(a.modelVad).toMatchObject({ speechMs: 0, onsetMs: null });
   }
   expect(run.events.find((e) => e.type === 'speech.segment')?.payload).toMatchObject({
     outcome: 'failed',

@@ -14,6 +14,8 @@ const MP = { pkg: '@mediapipe/tasks-vision', version: '1.1.0' };
 const TC = { pkg: 'tesseract.js-core', version: '7.0.0' };
 const TJ = { pkg: 'tesseract.js', version: '7.0.0' };
 const SS = { pkg: 'soundswallower', version: '0.6.3' };
+const VW = { pkg: '@ricky0123/vad-web', version: '0.0.31' };
+const ORT = { pkg: 'onnxruntime-web', version: '1.30.0' };
 
 const npm = (p, file) => ({ kind: 'npm', package: p.pkg, version: p.version, file });
 const jsd = (p, file) => ({ kind: 'url', url: `${JSD}/${p.pkg}@${p.version}/${file}` });
@@ -103,6 +105,20 @@ const spec = [
     description: `CMU Sphinx en-us acoustic model (SoundSwallower 0.6.3): ${what}`,
     sources: [npm(SS, `model/en-us/${file}`), jsd(SS, `model/en-us/${file}`)],
   })),
+  {
+    path: 'silero/silero_vad_v5.onnx',
+    usedBy: ['@dualrec/speech'],
+    license: 'MIT',
+    description: 'Silero VAD v5 voice activity model (as shipped in @ricky0123/vad-web 0.0.31)',
+    sources: [npm(VW, 'dist/silero_vad_v5.onnx'), jsd(VW, 'dist/silero_vad_v5.onnx')],
+  },
+  {
+    path: 'onnxruntime/ort-wasm-simd-threaded.wasm',
+    usedBy: ['@dualrec/speech'],
+    license: 'MIT',
+    description: 'ONNX Runtime Web 1.30.0 plain wasm runtime (CPU, SIMD) for the Silero VAD',
+    sources: [npm(ORT, 'dist/ort-wasm-simd-threaded.wasm'), jsd(ORT, 'dist/ort-wasm-simd-threaded.wasm')],
+  },
 ];
 
 async function readSource(source) {

@@ -21,3 +21,4 @@ export * from './text/cer.js';
 export * from './text/normalize.js';
 export * from './text/numbers.js';
 export * from './text/reading-time.js';
+export * from './vad/silero.js';

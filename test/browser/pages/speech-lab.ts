@@ -14,8 +14,10 @@ import {
   type RenderedScript,
   renderScript,
   ScriptRunner,
+  SileroVad,
   SoundSwallowerAnswerRecognizer,
   SpeechSynthesisPrompter,
+  sileroAssets,
   soundSwallowerAssets,
   summarizeSpeech,
 } from '@dualrec/speech';
@@ -59,6 +61,8 @@ interface RunOptions {
   maxDurationMs?: number;
   silenceTimeoutMs?: number;
   recogniser?: boolean;
+  /** Also run the Silero VAD (self-hosted) on each window. */
+  silero?: boolean;
 }
 
 async function runScript(options: RunOptions) {
@@ -72,6 +76,7 @@ async function runScript(options: RunOptions) {
     recogniser = new SoundSwallowerAnswerRecognizer();
     await recogniser.init({ assets: soundSwallowerAssets(ASSETS) });
   }
+  const silero = options.silero ? await SileroVad.load({ assets: sileroAssets(ASSETS) }) : undefined;
   const loadMs = performance.now() - loadStart;
   const rendered = renderScript(options.language === 'en' ? en : zh, {
     ...TERMS,
@@ -86,6 +91,7 @@ async function runScript(options: RunOptions) {
     audio: mic,
     sink,
     recogniser,
+    voiceAnalyser: silero,
     silenceTimeoutMs: options.silenceTimeoutMs,
   });
   const phases: string[] = [];
@@ -101,6 +107,7 @@ async function runScript(options: RunOptions) {
   } finally {
     runner.close();
     await recogniser?.close();
+    await silero?.close();
     prompter.close();
     await mic.close();
     for (const track of stream.getTracks()) track.stop();

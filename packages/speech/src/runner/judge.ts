@@ -9,6 +9,7 @@ import type { LipSyncResult } from '../lipsync/lipsync.js';
 import type { RenderedSegment } from '../script/render.js';
 import { type AnswerMatch, matchAnswer } from '../text/answers.js';
 import { type CerResult, characterErrorRate } from '../text/cer.js';
+import type { VoiceAnalysis } from '../vad/silero.js';
 
 export type AttemptReason =
   | 'no-speech'
@@ -63,6 +64,12 @@ export interface AttemptInputs {
   lipSync: LipSyncResult | null;
   /** The recogniser's result when one ran for this segment; `error` when it failed. */
   asr: { adapterId: string; result: AsrResult } | { adapterId: string; error: string } | null;
+  /**
+   * A model VAD's view of the same window (Silero). When present it decides whether there was
+   * speech (energy VAD takes noise for speech); when it failed, the energy VAD decides and the
+   * error is recorded.
+   */
+  voice?: VoiceAnalysis | { analyser: string; error: string } | null;
   thresholds?: Partial<JudgeThresholds>;
 }
 
@@ -71,12 +78,15 @@ const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** di
 export function judgeAttempt(inputs: AttemptInputs): AttemptVerdict {
   const t = { ...DEFAULT_THRESHOLDS, ...inputs.thresholds };
   const { segment, speech, lipSync, asr } = inputs;
+  const voice = inputs.voice && !('error' in inputs.voice) ? inputs.voice : null;
   const reasons: AttemptReason[] = [];
-  const heard = speech.onsetMs !== null && speech.speechMs >= t.minSpeechMs;
+  const energyHeard = speech.onsetMs !== null && speech.speechMs >= t.minSpeechMs;
+  const heard = voice ? voice.onsetMs !== null && voice.speechMs >= t.minSpeechMs : energyHeard;
   if (!heard) reasons.push('no-speech');
 
   if (heard && segment.kind === 'read-aloud') {
-    if (speech.speechSpanMs < t.minReadingShare * segment.expectedReadingMs) reasons.push('too-short');
+    const span = voice ? voice.speechSpanMs : speech.speechSpanMs;
+    if (span < t.minReadingShare * segment.expectedReadingMs) reasons.push('too-short');
     if (speech.continuity < t.minContinuity) reasons.push('speech-fragmented');
   }
   if (heard && lipSync) {
@@ -136,6 +146,17 @@ export function judgeAttempt(inputs: AttemptInputs): AttemptVerdict {
       noiseLevelDb: speech.noiseLevelDb === null ? null : round(speech.noiseLevelDb, 1),
     },
     expectedReadingMs: segment.expectedReadingMs,
+    modelVad: inputs.voice
+      ? 'error' in inputs.voice
+        ? { analyser: inputs.voice.analyser, error: inputs.voice.error }
+        : {
+            analyser: inputs.voice.analyser,
+            speechMs: Math.round(inputs.voice.speechMs),
+            speechRatio: round(inputs.voice.speechRatio),
+            onsetMs: inputs.voice.onsetMs === null ? null : Math.round(inputs.voice.onsetMs),
+            speechSpanMs: Math.round(inputs.voice.speechSpanMs),
+          }
+      : null,
     lipSync: lipSync
       ? {
           score: round(lipSync.score),
@@ -164,7 +185,7 @@ export function judgeAttempt(inputs: AttemptInputs): AttemptVerdict {
     contentChecked,
     details,
     ...(sealed ? { sealed } : {}),
-    speechRatio: round(speech.speechRatio),
+    speechRatio: round(voice ? voice.speechRatio : speech.speechRatio),
     lipSync: lipSync && lipSync.issue === null ? round(lipSync.score) : null,
     characterErrorRate: cer ? round(cer.cer) : null,
   };

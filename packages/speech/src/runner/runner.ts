@@ -11,6 +11,7 @@ import type { SpeechEventSink } from '../events.js';
 import type { MouthSource } from '../lipsync/collector.js';
 import { type LipSyncOptions, lipSyncScore } from '../lipsync/lipsync.js';
 import { fingerprintScript, type RenderedScript, type RenderedSegment } from '../script/render.js';
+import type { VoiceAnalyser } from '../vad/silero.js';
 import { type AttemptVerdict, type JudgeThresholds, judgeAttempt } from './judge.js';
 import {
   currentSegment,
@@ -43,6 +44,8 @@ export interface ScriptRunnerOptions {
   mouth?: MouthSource;
   /** An on-device recogniser; used for the segments whose kind and language it supports. */
   recogniser?: AsrAdapter;
+  /** A model VAD (SileroVad) run on each window's PCM; it then decides whether there was speech. */
+  voiceAnalyser?: VoiceAnalyser;
   /** Slower speech (rate 0.8), longer silences and reading times. */
   elderMode?: boolean;
   silenceTimeoutMs?: number;
@@ -257,7 +260,9 @@ export class ScriptRunner {
           },
           {
             endSilenceMs: this.options.endSilenceMs ?? (elder ? 2000 : 1200),
-            keepPcm: segment ? this.recogniserFor(segment) !== null : false,
+            keepPcm: segment
+              ? this.recogniserFor(segment) !== null || this.options.voiceAnalyser !== undefined
+              : false,
             ignoreLeadingSpeech: segment?.kind === 'question',
           },
         );
@@ -303,9 +308,19 @@ export class ScriptRunner {
             this.options.lipSync,
           )
         : null;
+      let voice: Parameters<typeof judgeAttempt>[0]['voice'] = null;
+      const analyser = this.options.voiceAnalyser;
+      if (analyser && audio.pcm16k) {
+        try {
+          voice = await analyser.analyse(audio.pcm16k);
+        } catch (error) {
+          voice = { analyser: analyser.id, error: error instanceof Error ? error.message : String(error) };
+        }
+      }
+      const heard = voice && !('error' in voice) ? voice.onsetMs !== null : speech.onsetMs !== null;
       const recogniser = this.recogniserFor(segment);
       let asr: Parameters<typeof judgeAttempt>[0]['asr'] = null;
-      if (recogniser && audio.pcm16k && speech.onsetMs !== null) {
+      if (recogniser && audio.pcm16k && heard) {
         try {
           const result = await recogniser.recognize({
             pcm: audio.pcm16k,
@@ -320,7 +335,7 @@ export class ScriptRunner {
           asr = { adapterId: recogniser.id, error: error instanceof Error ? error.message : String(error) };
         }
       }
-      verdict = judgeAttempt({ segment, speech, lipSync, asr, thresholds: this.options.thresholds });
+      verdict = judgeAttempt({ segment, speech, lipSync, asr, voice, thresholds: this.options.thresholds });
     } catch (error) {
       // A broken audio pipeline must not pass silently: the attempt fails as "no speech" with the cause logged.
       verdict = judgeAttempt({
