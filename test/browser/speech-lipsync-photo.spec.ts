@@ -17,3 +17,27 @@ test('lip sync, photo', async ({ page }) => {
   // A still photo of the same person while his recording plays: the mouth never moves.
   expect(run.score).toMatchObject({ score: 0, issue: 'mouth-static' });
 });
+
+test('the runner fails a read-aloud done by a photo with a recording playing: "mouth-not-moving"', async ({
+  page,
+}) => {
+  await page.goto('/speech-lab.html');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  const run = await page.evaluate(() =>
+    window.speechLab.runScript({
+      language: 'zh-CN',
+      segments: ['disclosure'],
+      maxDurationMs: 5000,
+      mouth: true,
+    }),
+  );
+  const attempts = run.events.filter((e) => e.type === 'speech.attempt').map((e) => e.payload);
+  expect(attempts.length).toBeGreaterThanOrEqual(1);
+  for (const a of attempts) {
+    expect(a.reasons).toContain('mouth-not-moving');
+    expect(a.lipSync).toMatchObject({ score: 0, issue: 'mouth-static' });
+  }
+  expect(run.result.outcome).toBe('failed');
+  expect(run.result.reasons).toContain('mouth-not-moving');
+  expect(run.leaks).toMatchObject({ timers: 0, listening: false, audioContext: 'closed' });
+});

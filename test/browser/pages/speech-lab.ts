@@ -63,11 +63,42 @@ interface RunOptions {
   recogniser?: boolean;
   /** Also run the Silero VAD (self-hosted) on each window. */
   silero?: boolean;
+  /** Feed the runner jawOpen from the fake camera (FaceLandmarker) for lip sync. */
+  mouth?: boolean;
+}
+
+/** Runs FaceLandmarker on every camera frame into `collector` until the returned stop() is called. */
+async function trackMouth(stream: MediaStream, collector: MouthCollector): Promise<() => void> {
+  const landmarker = await loadFaceLandmarker({ assetsBase: ASSETS });
+  const video = document.getElementById('camera') as HTMLVideoElement;
+  video.srcObject = stream;
+  await video.play();
+  let running = true;
+  const onFrame = (now: number, metadata: VideoFrameCallbackMetadata) => {
+    if (!running) return;
+    const result = landmarker.detectForVideo(video, now);
+    const jaw = result.faceBlendshapes[0]?.categories.find((c) => c.categoryName === 'jawOpen')?.score;
+    collector.add(metadata.captureTime ?? now, jaw ?? null);
+    video.requestVideoFrameCallback(onFrame);
+  };
+  video.requestVideoFrameCallback(onFrame);
+  return () => {
+    running = false;
+    landmarker.close();
+    video.srcObject = null;
+  };
 }
 
 async function runScript(options: RunOptions) {
-  const stream = await microphone();
+  const stream = options.mouth
+    ? await navigator.mediaDevices.getUserMedia({
+        video: { width: 640, height: 480 },
+        audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+      })
+    : await microphone();
   const mic = await MicrophoneAudioSource.open(stream);
+  const mouth = options.mouth ? new MouthCollector() : undefined;
+  const stopMouth = mouth ? await trackMouth(stream, mouth) : undefined;
   const sink = new MemoryEventSink();
   const prompter = new FallbackPrompter(new SpeechSynthesisPrompter({ voicesTimeoutMs: 300 }), null);
   let recogniser: SoundSwallowerAnswerRecognizer | undefined;
@@ -92,6 +123,7 @@ async function runScript(options: RunOptions) {
     sink,
     recogniser,
     voiceAnalyser: silero,
+    mouth,
     silenceTimeoutMs: options.silenceTimeoutMs,
   });
   const phases: string[] = [];
@@ -106,6 +138,7 @@ async function runScript(options: RunOptions) {
     result = await runner.run();
   } finally {
     runner.close();
+    stopMouth?.();
     await recogniser?.close();
     await silero?.close();
     prompter.close();
