@@ -4,8 +4,8 @@
  * tell speech from noise, so when it is configured it decides whether the applicant spoke.
  *
  * Run on the window's 16 kHz PCM after the window closes (not live): the energy VAD still drives
- * the live re-prompt and end-of-utterance decisions at no cost, and the model costs ~4 ms per 32 ms
- * frame on one slow core, only once per attempt. Inference uses onnxruntime-web's plain wasm build
+ * the live re-prompt and end-of-utterance decisions at no cost, and the model costs about 3% of real
+ * time on one core (pnpm bench --filter speech), once per attempt. Inference uses onnxruntime-web's plain wasm build
  * (14 MB) rather than vad-web's own wrapper, which imports onnxruntime-web's default entry and with
  * it the 22 MB WebGPU/JSEP build a phone would then download; the model, its input layout (512
  * samples plus 64 of context, state [2,1,128], sample rate) and thresholds follow Silero's
