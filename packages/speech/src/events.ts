@@ -18,7 +18,7 @@
  * One `speech.segment` event is written for every segment that was reached: the bundle verifier
  * requires one per script segment for a completed session.
  */
-import type { JsonValue } from '@dualrec/evidence';
+import type { EvidenceEvent, EvidenceLog, JsonValue } from '@dualrec/evidence';
 
 export type SpeechEventType =
   | 'speech.script'
@@ -53,5 +53,34 @@ export class MemoryEventSink implements SpeechEventSink {
   }
   ofType(type: SpeechEventType): SpeechEvent[] {
     return this.events.filter((e) => e.type === type);
+  }
+}
+
+/**
+ * A sink that writes each event straight into the session's evidence log, personal fields
+ * (`sealed`) encrypted by the log with the bundle's content key. `emit` is synchronous (the runner
+ * must not wait on storage); `settled()` resolves when every emitted event is in the log and
+ * rejects with the first append error, so the caller can refuse to seal a bundle with a gap.
+ */
+export class EvidenceLogSink implements SpeechEventSink {
+  private pending: Promise<unknown> = Promise.resolve();
+  private failure: unknown;
+
+  constructor(private readonly log: Pick<EvidenceLog, 'append'>) {}
+
+  emit(event: SpeechEvent): void {
+    const appended: Promise<EvidenceEvent> = this.log.append(
+      event.type,
+      event.payload,
+      event.sealed ? { sealed: event.sealed } : {},
+    );
+    this.pending = Promise.all([this.pending, appended]).catch((error: unknown) => {
+      this.failure ??= error;
+    });
+  }
+
+  async settled(): Promise<void> {
+    await this.pending;
+    if (this.failure !== undefined) throw this.failure;
   }
 }
