@@ -2,6 +2,12 @@ export type { CaptureAssessment, CaptureFeedback, CaptureThresholds } from './ca
 export { assessCapture, CAPTURE_PROMPTS } from './capture.js';
 export type { CardImageRef, OcrCapturedPayload, OcrResultField, OcrResultPayload } from './events.js';
 export { OCR_EVENT_CAPTURED, OCR_EVENT_RESULT, OCR_EVENT_VERSION, resultPayload } from './events.js';
+export {
+  type CardImage,
+  type RecordCardOptions,
+  type RecordedCard,
+  recordCardCapture,
+} from './evidence-record.js';
 export type { CardDetection } from './image/detect.js';
 export { detectCard } from './image/detect.js';
 export type { CaptureQuality } from './image/quality.js';
