@@ -1,3 +1,15 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { DualrecError } from '@dualrec/evidence';
+
+/** `node:util` parseArgs, with unknown or malformed options reported as BAD_USAGE (exit 2). */
+export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (cause) {
+    throw new DualrecError('BAD_USAGE', { detail: (cause as Error).message, cause });
+  }
+}
+
 /** Where a command writes; injected so tests run commands in-process and read what they print. */
 export interface CommandIo {
   stdout: { write(chunk: string): unknown };

@@ -1,10 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { DualrecError } from '@dualrec/evidence';
 import { gatherAssets } from '../assets/gather.js';
 import { loadAssetManifest } from '../assets/manifest.js';
-import { type Command, EXIT } from '../io.js';
+import { type Command, EXIT, parseCommandArgs } from '../io.js';
 
 const usage = `Usage: dualrec assets [--out DIR] [options]
 
@@ -28,12 +26,7 @@ export const assetsCommand: Command = {
   summary: 'gather and verify the self-hosted model, wasm and language files',
   usage,
   async run(args, io) {
-    let values: ReturnType<typeof parse>['values'];
-    try {
-      values = parse(args).values;
-    } catch (cause) {
-      throw new DualrecError('BAD_USAGE', { detail: (cause as Error).message, cause });
-    }
+    const { values } = parse(args);
     const outDir = resolve(values.out ?? 'assets-dist');
     const defaultModels = resolve('../shared/models');
     const modelsDir =
@@ -65,7 +58,7 @@ export const assetsCommand: Command = {
 };
 
 function parse(args: string[]) {
-  return parseArgs({
+  return parseCommandArgs({
     args,
     options: {
       out: { type: 'string' },

@@ -1,9 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DualrecError, openBundle } from '@dualrec/evidence';
-import { type Command, EXIT } from '../io.js';
+import { type Command, EXIT, parseCommandArgs } from '../io.js';
 import { KEY_FILES, loadLenderKeys, requireKey } from './keygen.js';
 import { openFileSource } from './verify.js';
 
@@ -26,17 +25,13 @@ export const decryptCommand: Command = {
   summary: 'verify a bundle, then decrypt its media and sealed event fields',
   usage,
   async run(args, io) {
-    let parsed: { values: { keys?: string; out?: string; force?: boolean }; positionals: string[] };
-    try {
-      parsed = parseArgs({
+    const parsed: { values: { keys?: string; out?: string; force?: boolean }; positionals: string[] } =
+      parseCommandArgs({
         args,
         options: { keys: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' } },
         strict: true,
         allowPositionals: true,
       });
-    } catch (cause) {
-      throw new DualrecError('BAD_USAGE', { detail: (cause as Error).message, cause });
-    }
     const { values, positionals } = parsed;
     if (positionals.length !== 1)
       throw new DualrecError('BAD_USAGE', { detail: 'give exactly one bundle FILE' });

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   checkEventLog,
   DualrecError,
@@ -12,7 +11,7 @@ import {
   recipientKeyIds,
   ZipArchive,
 } from '@dualrec/evidence';
-import { type Command, EXIT } from '../io.js';
+import { type Command, EXIT, parseCommandArgs } from '../io.js';
 import { openFileSource } from './verify.js';
 
 export interface Inspection {
@@ -126,17 +125,12 @@ export const inspectCommand: Command = {
   summary: "show a bundle's contents and timeline (no keys, no verification)",
   usage,
   async run(args, io) {
-    let parsed: { values: { json?: boolean }; positionals: string[] };
-    try {
-      parsed = parseArgs({
-        args,
-        options: { json: { type: 'boolean' } },
-        strict: true,
-        allowPositionals: true,
-      });
-    } catch (cause) {
-      throw new DualrecError('BAD_USAGE', { detail: (cause as Error).message, cause });
-    }
+    const parsed: { values: { json?: boolean }; positionals: string[] } = parseCommandArgs({
+      args,
+      options: { json: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: true,
+    });
     if (parsed.positionals.length !== 1)
       throw new DualrecError('BAD_USAGE', { detail: 'give exactly one bundle FILE' });
     const inspection = await inspectBundle(resolve(parsed.positionals[0] as string));

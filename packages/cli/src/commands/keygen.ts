@@ -1,6 +1,5 @@
 import { chmod, mkdir, open, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   DualrecError,
   generateKeyPairJwk,
@@ -9,7 +8,7 @@ import {
   type PublicJwk,
   toPublicJwk,
 } from '@dualrec/evidence';
-import { type Command, EXIT } from '../io.js';
+import { type Command, EXIT, parseCommandArgs } from '../io.js';
 
 /** The files of a lender key directory (the layout `keygen` writes and the other commands read). */
 export const KEY_FILES = {
@@ -124,17 +123,12 @@ export const keygenCommand: Command = {
   summary: "create a lender's key set (encryption + ticket-signing JWKs)",
   usage,
   async run(args, io) {
-    let values: { out?: string; force?: boolean };
-    try {
-      values = parseArgs({
-        args,
-        options: { out: { type: 'string' }, force: { type: 'boolean' } },
-        strict: true,
-        allowPositionals: false,
-      }).values;
-    } catch (cause) {
-      throw new DualrecError('BAD_USAGE', { detail: (cause as Error).message, cause });
-    }
+    const values: { out?: string; force?: boolean } = parseCommandArgs({
+      args,
+      options: { out: { type: 'string' }, force: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
     if (!values.out) throw new DualrecError('BAD_USAGE', { detail: '--out DIR is required' });
     const dir = resolve(values.out);
     await mkdir(dir, { recursive: true, mode: 0o700 });

@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DualrecError, isDualrecError } from '@dualrec/evidence';
 import { type CardReadResult, createOcrReader, type OcrField } from '@dualrec/ocr';
 import { readImageFile } from '@dualrec/ocr/node';
-import { type Command, type CommandIo, EXIT } from '../io.js';
+import { type Command, type CommandIo, EXIT, parseCommandArgs } from '../io.js';
 
 const usage = `Usage: dualrec ocr IMAGE [--side front|back|auto] [--json] [options]
 
@@ -42,12 +41,7 @@ export const ocrCommand: Command = {
   summary: 'read a PRC resident ID card photo (fields, confidence, validation)',
   usage,
   async run(args, io) {
-    let parsed: ReturnType<typeof parse>;
-    try {
-      parsed = parse(args);
-    } catch (cause) {
-      throw new DualrecError('BAD_USAGE', { detail: (cause as Error).message, cause });
-    }
+    const parsed = parse(args);
     const { values, positionals } = parsed;
     if (positionals.length !== 1)
       throw new DualrecError('BAD_USAGE', { detail: 'expected exactly one IMAGE' });
@@ -109,7 +103,7 @@ export const ocrCommand: Command = {
 };
 
 function parse(args: string[]) {
-  return parseArgs({
+  return parseCommandArgs({
     args,
     options: {
       side: { type: 'string' },

@@ -2,9 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DualrecError, writeSampleBundle } from '@dualrec/evidence';
-import { type Command, EXIT } from '../io.js';
+import { type Command, EXIT, parseCommandArgs } from '../io.js';
 import { KEY_FILES, loadLenderKeys, requireKey } from './keygen.js';
 
 const FIXTURE = 'face-video/talking-grid-s2.mp4';
@@ -44,9 +43,8 @@ export const sampleCommand: Command = {
   summary: 'write a valid synthetic evidence bundle (real webm from fixture video)',
   usage,
   async run(args, io) {
-    let values: { keys?: string; out?: string; seconds?: string; video?: string; ffmpeg?: string };
-    try {
-      values = parseArgs({
+    const values: { keys?: string; out?: string; seconds?: string; video?: string; ffmpeg?: string } =
+      parseCommandArgs({
         args,
         options: {
           keys: { type: 'string' },
@@ -58,9 +56,6 @@ export const sampleCommand: Command = {
         strict: true,
         allowPositionals: false,
       }).values;
-    } catch (cause) {
-      throw new DualrecError('BAD_USAGE', { detail: (cause as Error).message, cause });
-    }
     if (!values.keys || !values.out)
       throw new DualrecError('BAD_USAGE', { detail: '--keys DIR and --out FILE are required' });
     const seconds = values.seconds === undefined ? 6 : Number(values.seconds);

@@ -1,8 +1,7 @@
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DualrecError, type RandomAccessSource, type Verdict, verify } from '@dualrec/evidence';
-import { type Command, EXIT } from '../io.js';
+import { type Command, EXIT, parseCommandArgs } from '../io.js';
 import { KEY_FILES, loadLenderKeys, requireKey } from './keygen.js';
 
 /** A bundle file as a random-access source: verification reads it piece by piece. */
@@ -64,17 +63,13 @@ export const verifyCommand: Command = {
   summary: 'verify an evidence bundle (exit 0 valid, 1 invalid, 2 unreadable)',
   usage,
   async run(args, io) {
-    let parsed: { values: { keys?: string; json?: boolean; nonce?: string }; positionals: string[] };
-    try {
-      parsed = parseArgs({
+    const parsed: { values: { keys?: string; json?: boolean; nonce?: string }; positionals: string[] } =
+      parseCommandArgs({
         args,
         options: { keys: { type: 'string' }, json: { type: 'boolean' }, nonce: { type: 'string' } },
         strict: true,
         allowPositionals: true,
       });
-    } catch (cause) {
-      throw new DualrecError('BAD_USAGE', { detail: (cause as Error).message, cause });
-    }
     const { values, positionals } = parsed;
     if (positionals.length !== 1)
       throw new DualrecError('BAD_USAGE', { detail: 'give exactly one bundle FILE' });
