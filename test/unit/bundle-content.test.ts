@@ -30,7 +30,6 @@ async function bundle(pkg: string): Promise<Chunk[]> {
       write: false,
       minify: false,
       lib: { entry, formats: ['es'], fileName: 'entry' },
-      rollupOptions: { output: { inlineDynamicImports: false } },
     },
   })) as Rollup.RollupOutput[];
   return output
