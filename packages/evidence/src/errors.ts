@@ -104,6 +104,26 @@ export const ERROR_MESSAGES = {
     en: 'The on-device speech recogniser failed.',
     'zh-CN': '设备端语音识别失败。',
   },
+  FACE_ANALYZER_CLOSED: {
+    en: 'The face analyzer has been closed.',
+    'zh-CN': '人脸分析器已关闭。',
+  },
+  FACE_FRAME_INVALID: {
+    en: 'The camera frame could not be analysed (no picture yet, or an unsupported source).',
+    'zh-CN': '无法分析摄像头画面（尚无画面，或画面来源不受支持）。',
+  },
+  FACE_WORKER_FAILED: {
+    en: 'Face analysis stopped working on this device.',
+    'zh-CN': '人脸分析在此设备上运行失败。',
+  },
+  LIVENESS_CONFIG_INVALID: {
+    en: 'The liveness check settings are invalid.',
+    'zh-CN': '活体检测配置无效。',
+  },
+  LIVENESS_LOCKED_OUT: {
+    en: 'Too many failed liveness attempts. Please wait a few minutes and try again.',
+    'zh-CN': '活体检测失败次数过多，请稍等几分钟后再试。',
+  },
   ABORTED: {
     en: 'The operation was cancelled.',
     'zh-CN': '操作已取消。',

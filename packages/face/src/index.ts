@@ -1,3 +1,44 @@
+export {
+  type AnalyzerStats,
+  type ErrorListener,
+  FaceAnalyzer,
+  type FaceAnalyzerOptions,
+  type FrameListener,
+} from './analyzer.js';
 export { type FaceAssetUrls, faceAssetUrls } from './assets.js';
+export { BaselineCollector, type BaselineOptions, baselineOf, type NeutralBaseline } from './baseline.js';
+export { type Blink, BlinkDetector, type BlinkThresholds, eyesShut } from './blink.js';
+export {
+  DEFAULT_GUIDE,
+  eyeAspectRatio,
+  guideFit,
+  headPose,
+  LANDMARK_COUNT,
+  LM,
+  landmarkBox,
+  mouthOpenness,
+  outOfFrameFraction,
+} from './geometry.js';
+export { laplacianVariance, meanBrightness, toLuma } from './image-stats.js';
 export { type LoadFaceLandmarkerOptions, type LoadProgress, loadFaceLandmarker } from './landmarker.js';
+export {
+  affineResidual,
+  EXPRESSIVE_BLENDSHAPES,
+  MOTION_LANDMARKS,
+  PassiveLivenessMonitor,
+  type PassiveOptions,
+  type PassiveResult,
+} from './passive.js';
+export { FACE_CROP_SIZE, FrameProcessor, type FrameSource } from './processor.js';
+export {
+  DEFAULT_QUALITY,
+  FEEDBACK_CODES,
+  FEEDBACK_MESSAGES,
+  type FeedbackCode,
+  faceIssues,
+  QualityMonitor,
+  type QualityThresholds,
+} from './quality.js';
+export { seededRandom } from './stats.js';
 export { silenceMediaPipeTelemetry } from './telemetry.js';
+export type { Box, FaceMeasurement, FrameMeasurement, GuideFit, GuideOval, HeadPose } from './types.js';
