@@ -7,7 +7,21 @@ export {
 } from './analyzer.js';
 export { type FaceAssetUrls, faceAssetUrls } from './assets.js';
 export { BaselineCollector, type BaselineOptions, baselineOf, type NeutralBaseline } from './baseline.js';
+export { type BestFrameOptions, bestFrameScore } from './best-frame.js';
+export { type BestFrame, BestFrameKeeper } from './best-frame-keeper.js';
 export { type Blink, BlinkDetector, type BlinkThresholds, eyesShut } from './blink.js';
+export {
+  CHALLENGE_KINDS,
+  CHALLENGE_PROMPTS,
+  type ChallengeDetector,
+  type ChallengeKind,
+  type ChallengeProgress,
+  type ChallengeThresholds,
+  createChallengeDetector,
+  DEFAULT_CHALLENGE_THRESHOLDS,
+  pickChallenges,
+} from './challenges.js';
+export { type FaceEvent, type FaceEventType, faceEvent } from './events.js';
 export {
   DEFAULT_GUIDE,
   eyeAspectRatio,
@@ -21,6 +35,16 @@ export {
 } from './geometry.js';
 export { laplacianVariance, meanBrightness, toLuma } from './image-stats.js';
 export { type LoadFaceLandmarkerOptions, type LoadProgress, loadFaceLandmarker } from './landmarker.js';
+export { AttemptLimiter, type FailureStore, type LimiterOptions, MemoryFailureStore } from './limiter.js';
+export {
+  FAILURE_REASONS,
+  type FailureReason,
+  type LivenessConfig,
+  type LivenessInput,
+  LivenessMachine,
+  type LivenessOutcome,
+  type LivenessState,
+} from './machine.js';
 export {
   affineResidual,
   EXPRESSIVE_BLENDSHAPES,
@@ -29,6 +53,8 @@ export {
   type PassiveOptions,
   type PassiveResult,
 } from './passive.js';
+export { PresenceMonitor, type PresenceOptions, type SegmentPresence } from './presence.js';
+export { PresenceSession, type PresenceSessionOptions } from './presence-session.js';
 export { FACE_CROP_SIZE, FrameProcessor, type FrameSource } from './processor.js';
 export {
   DEFAULT_QUALITY,
@@ -39,6 +65,7 @@ export {
   QualityMonitor,
   type QualityThresholds,
 } from './quality.js';
+export { LivenessSession, type LivenessSessionOptions, type LivenessSessionResult } from './session.js';
 export { seededRandom } from './stats.js';
 export { silenceMediaPipeTelemetry } from './telemetry.js';
 export type { Box, FaceMeasurement, FrameMeasurement, GuideFit, GuideOval, HeadPose } from './types.js';

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { bestFrameScore } from './best-frame.js';
+import { frameOf, syntheticMeasurement } from './test-faces.js';
+
+describe('bestFrameScore', () => {
+  it('prefers the sharper of two good frames and rejects turned, blinking, open-mouthed or shared frames', () => {
+    const good = bestFrameScore(frameOf(0, [syntheticMeasurement({ sharpness: 900 })]));
+    const soft = bestFrameScore(frameOf(0, [syntheticMeasurement({ sharpness: 300 })]));
+    expect(good).toBeGreaterThan(soft);
+    expect(soft).toBeGreaterThan(0);
+    expect(bestFrameScore(frameOf(0, [syntheticMeasurement({ pose: { yaw: 20, pitch: 0, roll: 0 } })]))).toBe(
+      0,
+    );
+    expect(bestFrameScore(frameOf(0, [syntheticMeasurement({ eyeClosure: 0.7, eyeOpenness: 0.05 })]))).toBe(
+      0,
+    );
+    expect(bestFrameScore(frameOf(0, [syntheticMeasurement({ jawOpen: 0.4 })]))).toBe(0);
+    expect(bestFrameScore(frameOf(0, [syntheticMeasurement(), syntheticMeasurement()]))).toBe(0);
+  });
+});
