@@ -23,6 +23,13 @@ export {
 } from './challenges.js';
 export { type FaceEvent, type FaceEventType, faceEvent } from './events.js';
 export {
+  FaceEvidenceSink,
+  facePayload,
+  type RecordBestFrameOptions,
+  type RecordedBestFrame,
+  recordBestFrame,
+} from './evidence-record.js';
+export {
   DEFAULT_GUIDE,
   eyeAspectRatio,
   guideFit,

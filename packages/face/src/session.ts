@@ -38,6 +38,7 @@ export class LivenessSession {
   private unsubscribe: (() => void)[] = [];
   private keeper: BestFrameKeeper | undefined;
   private running: Promise<LivenessSessionResult> | undefined;
+  private lastStateName = '';
 
   constructor(private readonly options: LivenessSessionOptions) {
     this.machine = new LivenessMachine(options.config);
@@ -59,13 +60,19 @@ export class LivenessSession {
     this.dispatch(this.machine.send({ type: 'cancel', t: this.clock() }));
   }
 
-  private dispatch(events: FaceEvent[]): void {
+  /**
+   * Records the events and tells the UI about the state: after every analysed frame (progress and
+   * feedback change in place) and whenever something happened or the state changed on a tick.
+   */
+  private dispatch(events: FaceEvent[], frame = false): void {
     for (const event of events) {
       this.events.push(event);
       if (event.type === 'face.baseline') this.keeper?.setBaseline(this.machine.currentBaseline);
       this.options.onEvent?.(event);
     }
-    if (events.length) this.options.onState?.(this.machine.state);
+    const name = this.machine.state.name;
+    if (frame || events.length || name !== this.lastStateName) this.options.onState?.(this.machine.state);
+    this.lastStateName = name;
   }
 
   private async execute(): Promise<LivenessSessionResult> {
@@ -81,7 +88,7 @@ export class LivenessSession {
       this.unsubscribe.push(
         analyzer.onFrame((frame) => {
           if (this.machine.done) return;
-          this.dispatch(this.machine.send({ type: 'frame', frame }));
+          this.dispatch(this.machine.send({ type: 'frame', frame }), true);
           const s = this.machine.state.name;
           if (s === 'baseline' || s === 'challenge' || s === 'passive-wait' || s === 'observing')
             this.keeper?.offer(frame);
@@ -118,8 +125,10 @@ export class LivenessSession {
     let bestFrame: BestFrame | undefined;
     try {
       if (this.keeper && outcome.verdict === 'passed') {
+        // Its `face.best-frame` event is not emitted here: it is logged by `recordBestFrame`
+        // together with the bundle entry that holds the JPEG, so the log never names a photo
+        // the bundle does not have.
         bestFrame = await this.keeper.take(analyzer, this.clock);
-        if (bestFrame) this.dispatch([bestFrame.event]);
       }
     } finally {
       this.keeper?.close();

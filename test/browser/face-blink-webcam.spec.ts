@@ -1,0 +1,85 @@
+/**
+ * @dualrec/face on `blink-webcam` (a glasses wearer, five natural blinks at about 0.4, 1.3, 4.7,
+ * 6.4 and 9.8 s of the clip): blink detection, passive and active liveness, best frame, presence
+ * per segment, and a composed two-face picture.
+ */
+import { expect, fakeMedia, test } from './test.js';
+
+test.use(fakeMedia({ camera: 'blink-webcam', microphone: 'audio/silence-5s.wav' }));
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('/face-liveness.html');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+});
+
+test('detects at least 4 of the 5 blinks in one pass of the clip', async ({ page }) => {
+  const clip = await page.evaluate(() => window.faceLiveness.measureClip(10_200));
+  expect(clip.singleFace).toBe(clip.frames);
+  expect(clip.stats.mode).toBe('worker');
+  const expected = [400, 1300, 4700, 6400, 9800];
+  // A blink is matched when one detected blink overlaps the expected moment (±0.5 s: the camera
+  // opens a little before the first analysed frame).
+  const matched = expected.filter((at) => clip.blinks.some((b) => b.start - 500 <= at && at <= b.end + 500));
+  expect(matched.length).toBeGreaterThanOrEqual(4);
+  // No invented blinks either: at most one unmatched detection.
+  expect(clip.blinks.length).toBeLessThanOrEqual(matched.length + 1);
+});
+
+test('passes passive liveness and keeps a frontal best frame as JPEG', async ({ page }) => {
+  const [run] = await page.evaluate(() => window.faceLiveness.liveness({ challenges: [] }));
+  expect(run?.verdict).toBe('passed');
+  expect(run?.passive.live).toBe(true);
+  expect(run?.states).toEqual(['observing', 'passed']);
+  expect(run?.bestFrame).toMatchObject({ jpegMagic: true, width: 640, height: 480 });
+  expect(run?.bestFrame?.bytes).toBeGreaterThan(5_000);
+  const types = run?.events.map((e) => e.type);
+  expect(types?.[0]).toBe('face.liveness.start');
+  expect(types).toContain('face.passive');
+  expect(types).toContain('face.liveness.result');
+  // The best frame's own event is logged by recordBestFrame, with the bundle entry.
+  expect(types?.at(-1)).toBe('face.liveness.result');
+});
+});
+
+test('passes a blink challenge measured against the wearer’s own baseline', async ({ page }) => {
+  const [run] = await page.evaluate(() =>
+    window.faceLiveness.liveness({ challenges: { pool: ['blink'], count: 1 }, challengeTimeoutMs: 6000 }),
+  );
+  expect(run?.verdict).toBe('passed');
+  expect(run?.states.slice(0, 3)).toEqual(['positioning', 'baseline', 'challenge']);
+  const baseline = run?.events.find((e) => e.type === 'face.baseline')?.baseline as { eyeClosure: number };
+  const passed = run?.events.find((e) => e.type === 'face.challenge.passed') as unknown as {
+    kind: string;
+    measure: { peakRise: number };
+  };
+  expect(passed.kind).toBe('blink');
+  // Behind glasses the blendshape never gets near 1: the pass is a rise over this person's neutral.
+  expect(baseline.eyeClosure + passed.measure.peakRise).toBeLessThan(0.9);
+});
+
+test('reports presence per script segment', async ({ page }) => {
+  const events = await page.evaluate(() =>
+    window.faceLiveness.presence([
+      { id: 'intro', ms: 1500 },
+      { id: 'disclosure', ms: 2000 },
+    ]),
+  );
+  const segments = events.filter((e) => e.type === 'face.presence');
+  expect(segments.map((s) => s.segmentId)).toEqual(['intro', 'disclosure']);
+  for (const s of segments) {
+    expect(s.onePresentPct).toBeGreaterThanOrEqual(90);
+    expect(s.oneFrontalPct).toBeGreaterThanOrEqual(90);
+    expect(s.multiplePct).toBe(0);
+    // The first second after the model starts is slower (wasm warm-up), so only a floor here.
+    expect(s.frames).toBeGreaterThanOrEqual(5);
+  }
+  expect(events.filter((e) => e.type === 'face.multiple')).toHaveLength(0);
+});
+
+test('a composed two-face picture raises the multiple-faces event and fails the step', async ({ page }) => {
+  const run = await page.evaluate(() => window.faceLiveness.twoFaces(30));
+  expect(run.counts.filter((n) => n === 2).length).toBeGreaterThan(run.counts.length / 2);
+  expect(run.events.find((e) => e.type === 'face.multiple')).toMatchObject({ count: 2 });
+  expect(run.events.find((e) => e.type === 'face.multiple.end')).toMatchObject({ persistent: true });
+  expect(run.outcome).toMatchObject({ verdict: 'failed', reasons: ['multiple-faces'] });
+});
