@@ -39,7 +39,6 @@ test('passes passive liveness and keeps a frontal best frame as JPEG', async ({ 
   // The best frame's own event is logged by recordBestFrame, with the bundle entry.
   expect(types?.at(-1)).toBe('face.liveness.result');
 });
-});
 
 test('passes a blink challenge measured against the wearer’s own baseline', async ({ page }) => {
   const [run] = await page.evaluate(() =>
