@@ -3,7 +3,9 @@ import { assetsCommand } from './commands/assets.js';
 import { decryptCommand } from './commands/decrypt.js';
 import { inspectCommand } from './commands/inspect.js';
 import { keygenCommand } from './commands/keygen.js';
+import { livenessCommand } from './commands/liveness.js';
 import { ocrCommand } from './commands/ocr.js';
+import { padEvalCommand } from './commands/pad-eval.js';
 import { sampleCommand } from './commands/sample.js';
 import { verifyCommand } from './commands/verify.js';
 import { type Command, type CommandIo, EXIT } from './io.js';
@@ -17,6 +19,8 @@ export const COMMANDS: Record<string, Command> = {
   verify: verifyCommand,
   inspect: inspectCommand,
   decrypt: decryptCommand,
+  liveness: livenessCommand,
+  'pad-eval': padEvalCommand,
 };
 
 function help(): string {
