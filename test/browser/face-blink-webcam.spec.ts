@@ -82,3 +82,13 @@ test('a composed two-face picture raises the multiple-faces event and fails the 
   expect(run.events.find((e) => e.type === 'face.multiple.end')).toMatchObject({ persistent: true });
   expect(run.outcome).toMatchObject({ verdict: 'failed', reasons: ['multiple-faces'] });
 });
+
+test('an aborted step resolves as cancelled and stops the frame loop', async ({ page }) => {
+  const r = await page.evaluate(() => window.faceLiveness.abortMidway(1500));
+  expect(r).toEqual({
+    verdict: 'cancelled',
+    reasons: ['cancelled'],
+    analyzerRunning: false,
+    last: 'face.liveness.result',
+  });
+});

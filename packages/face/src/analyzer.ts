@@ -500,3 +500,8 @@ export class FaceAnalyzer {
     this.intervalMs = Math.max(this.minIntervalMs, floor);
   }
 }
+
+/** `FaceAnalyzer.create(options)`: loads the model (in a worker where possible) and resolves when it is ready. */
+export function createFaceAnalyzer(options: FaceAnalyzerOptions): Promise<FaceAnalyzer> {
+  return FaceAnalyzer.create(options);
+}

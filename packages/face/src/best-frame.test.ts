@@ -16,5 +16,8 @@ describe('bestFrameScore', () => {
     );
     expect(bestFrameScore(frameOf(0, [syntheticMeasurement({ jawOpen: 0.4 })]))).toBe(0);
     expect(bestFrameScore(frameOf(0, [syntheticMeasurement(), syntheticMeasurement()]))).toBe(0);
+    // One landmark past the frame edge is fine; a face cut off by the edge is not.
+    expect(bestFrameScore(frameOf(0, [syntheticMeasurement({ outOfFrame: 0.004 })]))).toBeGreaterThan(0);
+    expect(bestFrameScore(frameOf(0, [syntheticMeasurement({ outOfFrame: 0.05 })]))).toBe(0);
   });
 });

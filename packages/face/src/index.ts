@@ -1,5 +1,6 @@
 export {
   type AnalyzerStats,
+  createFaceAnalyzer,
   type ErrorListener,
   FaceAnalyzer,
   type FaceAnalyzerOptions,
@@ -63,6 +64,13 @@ export {
 export { PresenceMonitor, type PresenceOptions, type SegmentPresence } from './presence.js';
 export { PresenceSession, type PresenceSessionOptions } from './presence-session.js';
 export { FACE_CROP_SIZE, FrameProcessor, type FrameSource } from './processor.js';
+export {
+  FAILURE_MESSAGES,
+  type LivenessPrompt,
+  livenessPrompt,
+  type PromptKey,
+  type PromptLanguage,
+} from './prompts.js';
 export {
   DEFAULT_QUALITY,
   FEEDBACK_CODES,

@@ -8,13 +8,13 @@ const turned = () => [syntheticMeasurement({ pose: { yaw: 40, pitch: 0, roll: 0 
 describe('PresenceMonitor', () => {
   it('reports per segment the share of time with one (frontal) face, and absence as a span', () => {
     const p = new PresenceMonitor();
-    p.beginSegment('disclosure', 0);
+    p.segmentStart('disclosure', 0);
     const events = [];
     for (let t = 0; t < 10_000; t += 100) {
       const faces = t >= 4000 && t < 5000 ? [] : t >= 8000 ? turned() : one();
       events.push(...p.push(frameOf(t, faces)));
     }
-    events.push(p.endSegment(10_000));
+    events.push(p.segmentEnd(10_000));
     expect(events.find((e) => e?.type === 'face.absent')).toMatchObject({ t: 4000 });
     expect(events.find((e) => e?.type === 'face.absent.end')).toMatchObject({
       start: 4000,
@@ -34,10 +34,10 @@ describe('PresenceMonitor', () => {
 
   it('time without frames beyond the gap limit is unobserved, not present', () => {
     const p = new PresenceMonitor({ maxFrameGapMs: 500 });
-    p.beginSegment('s', 0);
+    p.segmentStart('s', 0);
     p.push(frameOf(0, one()));
     p.push(frameOf(4000, one()));
-    expect(p.endSegment(4000)).toMatchObject({ onePresentPct: 12.5, unobservedPct: 87.5 });
+    expect(p.segmentEnd(4000)).toMatchObject({ onePresentPct: 12.5, unobservedPct: 87.5 });
   });
 
   it('a second face is an event with its span; it is persistent after a second', () => {

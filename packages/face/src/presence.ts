@@ -97,13 +97,18 @@ export class PresenceMonitor {
     return events;
   }
 
-  beginSegment(id: string, t: number): void {
+  segmentStart(id: string, t: number): void {
     this.account(t);
     this.segment = { id, start: t, totals: { none: 0, one: 0, frontal: 0, multiple: 0, frames: 0 } };
   }
 
-  /** Closes the current segment and returns its `face.presence` event. */
-  endSegment(t: number): FaceEvent | undefined {
+  /**
+   * Closes the current segment and returns its `face.presence` event. With `id`, only that
+   * segment is closed (a late call for a segment already ended by the next `segmentStart` is a
+   * no-op instead of closing the wrong one).
+   */
+  segmentEnd(t: number, id?: string): FaceEvent | undefined {
+    if (id !== undefined && this.segment?.id !== id) return undefined;
     this.account(t);
     const seg = this.segment;
     this.segment = undefined;
@@ -129,7 +134,7 @@ export class PresenceMonitor {
   /** Ends open spans (and the open segment) at `t`. */
   finish(t: number): FaceEvent[] {
     const events: FaceEvent[] = [];
-    const segment = this.endSegment(t);
+    const segment = this.segmentEnd(t);
     if (segment) events.push(segment);
     if (this.absentSince !== undefined) events.push(this.absentEnd(t));
     if (this.multiple) events.push(this.multipleEnd(t));

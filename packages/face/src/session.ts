@@ -39,6 +39,7 @@ export class LivenessSession {
   private keeper: BestFrameKeeper | undefined;
   private running: Promise<LivenessSessionResult> | undefined;
   private lastStateName = '';
+  private wake: (() => void) | undefined;
 
   constructor(private readonly options: LivenessSessionOptions) {
     this.machine = new LivenessMachine(options.config);
@@ -55,9 +56,26 @@ export class LivenessSession {
     return this.running;
   }
 
-  /** Ends the step now as `cancelled`. */
+  /** Ends the step now as `cancelled` (`run()` then resolves with that verdict). */
   cancel(): void {
     this.dispatch(this.machine.send({ type: 'cancel', t: this.clock() }));
+    this.wake?.();
+  }
+
+  /**
+   * Cancels a step still running and waits until the frame loop has stopped and every frame copy
+   * is freed. Safe to call twice, and before `run()`. The analyzer stays open (its owner closes it).
+   */
+  async close(): Promise<void> {
+    if (!this.running) {
+      this.running = Promise.reject(
+        new DualrecError('FACE_ANALYZER_CLOSED', { detail: 'the liveness session is closed' }),
+      );
+      this.running.catch(() => undefined);
+      return;
+    }
+    if (!this.machine.done) this.cancel();
+    await this.running.catch(() => undefined);
   }
 
   /**
@@ -85,6 +103,7 @@ export class LivenessSession {
       const check = () => {
         if (this.machine.done) resolve();
       };
+      this.wake = check;
       this.unsubscribe.push(
         analyzer.onFrame((frame) => {
           if (this.machine.done) return;
@@ -96,10 +115,7 @@ export class LivenessSession {
         }),
         analyzer.onError((error) => reject(error)),
       );
-      const onAbort = () => {
-        this.cancel();
-        check();
-      };
+      const onAbort = () => this.cancel();
       signal?.addEventListener('abort', onAbort, { once: true });
       this.unsubscribe.push(() => signal?.removeEventListener('abort', onAbort));
       // Time-outs must fire even when no frames come (camera stalled, face model failing).
@@ -111,10 +127,12 @@ export class LivenessSession {
     this.dispatch(this.machine.send({ type: 'start', t: this.clock() }));
     try {
       if (!this.machine.done) {
-        analyzer.start(video);
+        // The SDK may already run the analyzer for its camera preview; the step shares that loop.
+        if (!analyzer.running) analyzer.start(video);
         await finished;
       }
     } finally {
+      this.wake = undefined;
       clearInterval(this.ticker);
       this.ticker = undefined;
       for (const off of this.unsubscribe) off();

@@ -178,11 +178,11 @@ async function presence(segments: { id: string; ms: number }[]) {
     session.start();
     await first;
     for (const s of segments) {
-      session.beginSegment(s.id);
+      session.segmentStart(s.id);
       await sleep(s.ms);
-      session.endSegment();
+      session.segmentEnd(s.id);
     }
-    await session.stop();
+    await session.close();
     return session.events;
   });
 }
@@ -217,7 +217,31 @@ async function twoFaces(frames: number) {
   });
 }
 
-const faceLiveness = { measureClip, liveness, presence, twoFaces };
+/** A step cancelled through its AbortSignal part-way: it resolves as cancelled and stops the loop. */
+async function abortMidway(ms: number) {
+  return withCamera(async (analyzer, video) => {
+    const controller = new AbortController();
+    const session = new LivenessSession({
+      analyzer,
+      video,
+      signal: controller.signal,
+      config: { challenges: ['blink', 'nod'] },
+    });
+    const running = session.run();
+    await sleep(ms);
+    controller.abort();
+    const r = await running;
+    await session.close();
+    return {
+      verdict: r.verdict,
+      reasons: r.reasons,
+      analyzerRunning: analyzer.running,
+      last: r.events.at(-1)?.type,
+    };
+  });
+}
+
+const faceLiveness = { measureClip, liveness, presence, twoFaces, abortMidway };
 declare global {
   interface Window {
     faceLiveness: typeof faceLiveness;
