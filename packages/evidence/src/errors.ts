@@ -124,6 +124,51 @@ export const ERROR_MESSAGES = {
     en: 'Too many failed liveness attempts. Please wait a few minutes and try again.',
     'zh-CN': '活体检测失败次数过多，请稍等几分钟后再试。',
   },
+  // Capture (@dualrec/capture): support check, camera and microphone, recorder, chunk store, recovery.
+  CAPTURE_UNSUPPORTED: {
+    en: 'This browser cannot record video here. Open the link in the system browser (Chrome or Safari) over HTTPS.',
+    'zh-CN': '当前浏览器无法在此录制视频。请在系统浏览器（Chrome 或 Safari）中通过 HTTPS 打开链接。',
+  },
+  CAMERA_PERMISSION_DENIED: {
+    en: 'Camera or microphone access was refused. Allow camera and microphone for this page in the browser or app settings, then try again.',
+    'zh-CN': '摄像头或麦克风权限被拒绝。请在浏览器或应用设置中允许此页面使用摄像头和麦克风，然后重试。',
+  },
+  CAMERA_NOT_FOUND: {
+    en: 'No usable camera was found. Connect or enable a camera, or try another device.',
+    'zh-CN': '未找到可用的摄像头。请连接或启用摄像头，或换一台设备。',
+  },
+  MICROPHONE_NOT_FOUND: {
+    en: 'No usable microphone was found. Connect or enable a microphone, or try another device.',
+    'zh-CN': '未找到可用的麦克风。请连接或启用麦克风，或换一台设备。',
+  },
+  CAMERA_IN_USE: {
+    en: 'The camera or microphone is being used by another app. Close other apps that use the camera (video calls, camera), then try again.',
+    'zh-CN': '摄像头或麦克风正被其他应用占用。请关闭正在使用摄像头的应用（视频通话、相机等）后重试。',
+  },
+  CAMERA_ENDED: {
+    en: 'The camera or microphone stopped during recording. Keep this page in front and do not switch apps; the recording so far is kept.',
+    'zh-CN': '录制过程中摄像头或麦克风已停止。请保持此页面在前台，不要切换应用；已录制的内容会被保留。',
+  },
+  RECORDER_UNSUPPORTED: {
+    en: 'This browser cannot record in any supported video format. Open the link in the system browser (Chrome or Safari).',
+    'zh-CN': '当前浏览器不支持任何可用的视频录制格式。请在系统浏览器（Chrome 或 Safari）中打开链接。',
+  },
+  RECORDER_FAILED: {
+    en: 'Recording stopped unexpectedly. Try again; the recording so far is kept.',
+    'zh-CN': '录制意外中断。请重试；已录制的内容会被保留。',
+  },
+  STORAGE_UNAVAILABLE: {
+    en: 'This browser cannot store the recording safely (private mode or storage disabled). Leave private mode or open the link in the system browser.',
+    'zh-CN': '当前浏览器无法安全保存录像（无痕模式或存储被禁用）。请退出无痕模式，或在系统浏览器中打开链接。',
+  },
+  STORAGE_QUOTA_EXCEEDED: {
+    en: 'The phone is out of storage space for the recording. Free some space (delete photos or apps), then continue; the recording so far is kept.',
+    'zh-CN': '手机存储空间不足，无法继续保存录像。请清理空间（删除照片或应用）后继续；已录制的内容会被保留。',
+  },
+  CAPTURE_SESSION_NOT_FOUND: {
+    en: 'The saved recording session could not be found on this device.',
+    'zh-CN': '在此设备上找不到已保存的录制会话。',
+  },
   ABORTED: {
     en: 'The operation was cancelled.',
     'zh-CN': '操作已取消。',

@@ -59,6 +59,19 @@ export interface EvidenceLogOptions {
   /** Needed only to append events with sealed (personal) fields. */
   contentKey?: Uint8Array;
   clock?: EventClock;
+  /**
+   * Persistence hook, awaited for each event before it joins the log: if it throws (storage full),
+   * the append fails and the log stays as it was, so memory and storage never disagree.
+   */
+  onLine?: (line: string, event: EvidenceEvent) => void | Promise<void>;
+}
+
+export interface RestoreLogOptions extends EvidenceLogOptions {
+  /**
+   * Milliseconds of `t` to add after the last restored event. Default: the wall time elapsed since
+   * that event (never negative), since the monotonic clock restarted with the page.
+   */
+  gapMs?: number;
 }
 
 /** Builds events.jsonl in memory (events are small; media never goes through here). */
@@ -66,7 +79,8 @@ export class EvidenceLog {
   readonly sessionId: string;
   private readonly clock: EventClock;
   private readonly contentKey: Uint8Array | undefined;
-  private readonly startMonotonic: number;
+  private startMonotonic: number;
+  private readonly onLine: EvidenceLogOptions['onLine'];
   private readonly lines: string[] = [];
   private readonly appended: EvidenceEvent[] = [];
   private head: string | null = null;
@@ -82,6 +96,43 @@ export class EvidenceLog {
     this.clock = options.clock ?? systemClock;
     this.contentKey = options.contentKey;
     this.startMonotonic = this.clock.monotonic();
+    this.onLine = options.onLine;
+  }
+
+  /**
+   * Rebuilds a log from lines persisted earlier (after a reload), re-checking the whole chain, and
+   * continues it: the next event gets the next `seq`, chains to the last line, and its `t` goes on
+   * from the last event's `t` plus the gap (see RestoreLogOptions.gapMs). `onLine` is not called
+   * for the restored lines.
+   */
+  static async restore(lines: readonly string[], options: RestoreLogOptions): Promise<EvidenceLog> {
+    const log = new EvidenceLog(options);
+    if (lines.length === 0) return log;
+    const bytes = utf8(lines.map((line) => `${line}\n`).join(''));
+    const check = await checkEventLog(bytes, options.sessionId);
+    // An unfinished log legitimately lacks session.end; anything else is damage.
+    const problems = check.reasons.filter(
+      (r) => !(r.code === 'EVENTS_INCOMPLETE' && r.detail === `no ${SESSION_END} event`),
+    );
+    if (problems.length > 0 || check.events.length !== lines.length) {
+      throw new DualrecError('EVIDENCE_LOG_INVALID', {
+        detail: `cannot restore: ${problems.map((r) => r.detail).join('; ') || 'unreadable lines'}`,
+        context: { reasons: problems },
+      });
+    }
+    const last = check.events[check.events.length - 1];
+    if (last) {
+      const elapsed = log.clock.wall() - Date.parse(last.wall);
+      const gap = options.gapMs ?? Math.max(0, Number.isFinite(elapsed) ? elapsed : 0);
+      if (!(gap >= 0)) throw new DualrecError('BAD_USAGE', { detail: 'gapMs must be ≥ 0' });
+      log.startMonotonic = log.clock.monotonic() - (last.t + gap);
+      log.lastT = last.t;
+      log.head = check.lastHash;
+      log.ended = last.type === SESSION_END;
+      log.lines.push(...lines);
+      log.appended.push(...check.events);
+    }
+    return log;
   }
 
   get count(): number {
@@ -158,9 +209,11 @@ export class EvidenceLog {
         detail: `event line exceeds ${MAX_EVENT_LINE_BYTES} bytes`,
       });
     }
+    const head = await sha256Hex(line);
+    if (this.onLine) await this.onLine(line, event);
     this.lines.push(line);
     this.appended.push(event);
-    this.head = await sha256Hex(line);
+    this.head = head;
     this.lastT = t;
     if (type === SESSION_END) this.ended = true;
     return event;
@@ -176,6 +229,12 @@ export class EvidenceLog {
   async events(): Promise<readonly EvidenceEvent[]> {
     await this.queue;
     return [...this.appended];
+  }
+
+  /** Waits for pending appends, then returns the canonical lines (without "\n"). */
+  async toLines(): Promise<readonly string[]> {
+    await this.queue;
+    return [...this.lines];
   }
 
   /** Waits for pending appends, then returns events.jsonl. */

@@ -24,6 +24,7 @@ export {
   genesisHash,
   MAX_EVENT_LINE_BYTES,
   openSealedFields,
+  type RestoreLogOptions,
   SESSION_END,
   SESSION_START,
   SPEECH_SEGMENT,

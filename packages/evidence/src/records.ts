@@ -197,9 +197,66 @@ export class RecordSealer {
     return new RecordSealer(await deriveRecordKeys(ikm, salt, 'encrypt'), header, recordSize);
   }
 
+  /**
+   * Continues a stream sealed earlier (e.g. before a page reload): same key and header (so the same
+   * salt), next record `recordCount`. The header counts as already emitted. `recordCount` must be
+   * the number of records actually kept: a record sealed but lost would otherwise have its nonce
+   * used twice — harmless only because lost ciphertext was never stored or sent.
+   */
+  static async resume(ikm: Uint8Array, header: Uint8Array, recordCount: number): Promise<RecordSealer> {
+    const parsed = parseRecordHeader(header);
+    if (parsed === null || parsed.length !== header.length) {
+      throw new DualrecError('BAD_USAGE', { detail: 'resume needs exactly one RFC 8188 header' });
+    }
+    if (!Number.isSafeInteger(recordCount) || recordCount < 0) {
+      throw new DualrecError('BAD_USAGE', { detail: 'recordCount must be a non-negative integer' });
+    }
+    const sealer = new RecordSealer(
+      await deriveRecordKeys(ikm, parsed.salt, 'encrypt'),
+      header.slice(),
+      parsed.recordSize,
+    );
+    sealer.seq = recordCount;
+    sealer.headerEmitted = true;
+    return sealer;
+  }
+
   /** Records sealed so far. */
   get recordCount(): number {
     return this.seq;
+  }
+
+  /** Encrypted record size `rs` of this stream. */
+  get recordSize(): number {
+    return this.dataSize + TAG_LENGTH + 1;
+  }
+
+  /**
+   * Seals everything pushed so far, so that no plaintext stays in memory: buffered full records as
+   * they are, and a partial record padded to the full record size (delimiter 0x01 then zeros,
+   * RFC 8188 §2), because every record but the last must be exactly `rs` bytes. Returns the sealed
+   * bytes (the header first, if not yet emitted). The stream stays open; `finish()` afterwards adds
+   * a final record, empty if nothing was pushed since. Padding costs on average half a record per
+   * flush: pick a smaller `recordSize` when flushing often (e.g. 16 KiB for 1 s recorder chunks).
+   */
+  async flush(): Promise<Uint8Array[]> {
+    if (this.finished) throw new DualrecError('BAD_USAGE', { detail: 'RecordSealer.flush after finish' });
+    if (this.filled > 0) {
+      this.ready.push(this.current.subarray(0, this.filled));
+      this.current = new Uint8Array(this.dataSize);
+      this.filled = 0;
+    }
+    const batch = this.ready.splice(0, this.ready.length);
+    const sealed = await Promise.all(
+      batch.map((data) => {
+        // data || 0x01 || zeros up to rs − 16: a full-size record whatever the data length.
+        const plain = new Uint8Array(this.dataSize + 1);
+        plain.set(data);
+        plain[data.length] = 1;
+        return this.encrypt(plain, this.seq++);
+      }),
+    );
+    return [...this.takeHeader(), ...sealed];
   }
 
   async push(chunk: Uint8Array): Promise<Uint8Array[]> {
