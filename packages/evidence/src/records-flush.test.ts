@@ -56,7 +56,7 @@ describe('RecordSealer.flush', () => {
     );
     const nonce = new Uint8Array(await bits('Content-Encoding: nonce\0', 96));
     const plain = new Uint8Array(
-      await subtle.decrypt({ name: 'AES-GCM', iv: nonce }, cek, body.subarray(21, 21 + rs)),
+      await subtle.decrypt({ name: 'AES-GCM', iv: nonce }, cek, body.slice(21, 21 + rs)),
     );
     expect(plain.length).toBe(rs - 16);
     expect([...plain.subarray(0, 4)]).toEqual([1, 2, 3, 1]);
