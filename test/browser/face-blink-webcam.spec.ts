@@ -92,3 +92,31 @@ test('an aborted step resolves as cancelled and stops the frame loop', async ({ 
     last: 'face.liveness.result',
   });
 });
+
+test('during a segment, a face that leaves is a span and a second face is an event', async ({ page }) => {
+  const events = await page.evaluate(() =>
+    window.faceLiveness.composedPresence([
+      { show: 'one', frames: 8 },
+      { show: 'none', frames: 8 },
+      { show: 'one', frames: 4 },
+      { show: 'two', frames: 8 },
+      { show: 'one', frames: 4 },
+    ]),
+  );
+  // Every observed absence is logged, even a single missed frame when the scene jumps from two
+  // small faces to one large one (the model's tracking re-acquires it a frame later): the
+  // auditor sees each span's duration. The 8 empty frames must be one span of their own.
+  const absentSpans = events.filter((e) => e.type === 'face.absent.end') as unknown as {
+    durationMs: number;
+  }[];
+  expect(absentSpans[0]?.durationMs).toBeGreaterThan(300);
+  const multiple = events.filter((e) => e.type === 'face.multiple');
+  expect(multiple).toHaveLength(1);
+  expect(multiple[0]).toMatchObject({ count: 2 });
+  expect(events.filter((e) => e.type === 'face.multiple.end')).toHaveLength(1);
+  const segment = events.at(-1) as unknown as Record<string, number | string>;
+  expect(segment).toMatchObject({ type: 'face.presence', segmentId: 'composed' });
+  expect(segment.noFacePct).toBeGreaterThan(10);
+  expect(segment.multiplePct).toBeGreaterThan(10);
+  expect(segment.onePresentPct).toBeLessThan(80);
+});

@@ -217,6 +217,38 @@ async function twoFaces(frames: number) {
   });
 }
 
+/**
+ * A recording segment made of composed pictures: the applicant alone, then an empty scene (the
+ * face left), then two people — fed frame by frame to a `PresenceMonitor`.
+ */
+async function composedPresence(pattern: { show: 'one' | 'none' | 'two'; frames: number }[]) {
+  return withCamera(async (analyzer, video) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 640;
+    canvas.height = 480;
+    const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+    const { PresenceMonitor } = await import('@dualrec/face');
+    const monitor = new PresenceMonitor();
+    const events: FaceEvent[] = [];
+    const t0 = performance.now();
+    monitor.segmentStart('composed', t0);
+    for (const part of pattern)
+      for (let i = 0; i < part.frames; i++) {
+        ctx.fillStyle = '#808080';
+        ctx.fillRect(0, 0, 640, 480);
+        if (part.show === 'one') ctx.drawImage(video, 0, 0, 640, 480);
+        if (part.show === 'two') {
+          ctx.drawImage(video, 0, 120, 320, 240);
+          ctx.drawImage(video, 320, 120, 320, 240);
+        }
+        events.push(...monitor.push(await analyzer.analyze(canvas)));
+        await sleep(50);
+      }
+    events.push(...monitor.finish(performance.now()));
+    return events.map((e) => ({ ...e, t: e.t - t0 }));
+  });
+}
+
 /** A step cancelled through its AbortSignal part-way: it resolves as cancelled and stops the loop. */
 async function abortMidway(ms: number) {
   return withCamera(async (analyzer, video) => {
@@ -241,7 +273,7 @@ async function abortMidway(ms: number) {
   });
 }
 
-const faceLiveness = { measureClip, liveness, presence, twoFaces, abortMidway };
+const faceLiveness = { measureClip, liveness, presence, twoFaces, composedPresence, abortMidway };
 declare global {
   interface Window {
     faceLiveness: typeof faceLiveness;
