@@ -1,0 +1,136 @@
+/**
+ * Crash recovery. After a reload (or the app being killed) mid-session, `recoverSessions()` lists
+ * the sessions that never reached session.end. Each can be:
+ * - continued: open parts are finished with a final record (status "interrupted"), a
+ *   `capture.interrupted` event records the gap, and the next startRecording() makes a new part;
+ * - sealed as interrupted: the same, then session.end {status: "interrupted"}, ready for a bundle
+ *   that verify() accepts (script segments never read are still reported by verify, by design);
+ * - discarded.
+ * Nothing recorded before the crash is lost: every stored chunk is whole records.
+ */
+import type { JsonValue } from '@dualrec/evidence';
+import { DualrecError } from '@dualrec/evidence/errors';
+import { systemClock } from '@dualrec/evidence/event-log';
+import { CaptureSession, type SessionEnvironment } from './session.js';
+import { CaptureStore, type StoredSession } from './store.js';
+
+export interface RecoverOptions extends SessionEnvironment {
+  /** Also list ended sessions whose bundle was not yet discarded (e.g. upload pending). */
+  includeEnded?: boolean;
+}
+
+export interface RecoveredPart {
+  index: number;
+  name: string;
+  mimeType: string;
+  status: 'recording' | 'finished' | 'interrupted';
+  chunks: number;
+  recordedMs: number;
+}
+
+export class RecoverableSession {
+  readonly id: string;
+  readonly status: 'open' | 'ended';
+  readonly lenderId: string;
+  readonly createdWall: number;
+  /** Wall-clock ms of the last stored chunk or session update. */
+  readonly lastActivityWall: number;
+  readonly parts: readonly RecoveredPart[];
+  private used = false;
+
+  constructor(
+    private readonly record: StoredSession,
+    private readonly store: CaptureStore,
+    private readonly env: RecoverOptions,
+  ) {
+    this.id = record.id;
+    this.status = record.status;
+    this.lenderId = record.lenderId;
+    this.createdWall = record.createdWall;
+    this.lastActivityWall = Math.max(record.updatedWall, ...record.parts.map((p) => p.lastChunkWall));
+    this.parts = record.parts.map((p) => ({
+      index: p.index,
+      name: p.name,
+      mimeType: p.mimeType,
+      status: p.status,
+      chunks: p.chunks,
+      recordedMs: p.recordedMs,
+    }));
+  }
+
+  /** Recording time kept across all parts, ms. */
+  get recordedMs(): number {
+    return this.parts.reduce((sum, p) => sum + p.recordedMs, 0);
+  }
+
+  /** Reopens the session to go on; logs capture.interrupted. The next recording is a new part. */
+  async continue(payload: { [key: string]: JsonValue } = {}): Promise<CaptureSession> {
+    const session = await this.open();
+    if (session.status === 'open') await this.logInterruption(session, payload);
+    return session;
+  }
+
+  /** Finishes the session as interrupted (capture.interrupted + session.end), ready for writeBundle(). */
+  async sealAsInterrupted(payload: { [key: string]: JsonValue } = {}): Promise<CaptureSession> {
+    const session = await this.open();
+    if (session.status === 'open') {
+      await this.logInterruption(session, payload);
+      await session.end({ status: 'interrupted' });
+    }
+    return session;
+  }
+
+  /** Deletes the stored session. */
+  async discard(): Promise<void> {
+    this.take();
+    await this.store.deleteSession(this.id);
+  }
+
+  private take(): void {
+    if (this.used) throw new DualrecError('BAD_USAGE', { detail: 'this recovered session was already used' });
+    this.used = true;
+  }
+
+  private async open(): Promise<CaptureSession> {
+    this.take();
+    const session = await CaptureSession.restore(this.record, this.store, false, this.env);
+    return session;
+  }
+
+  private async logInterruption(
+    session: CaptureSession,
+    payload: { [key: string]: JsonValue },
+  ): Promise<void> {
+    const finished = await session.finishInterruptedParts();
+    const clock = this.env.clock ?? systemClock;
+    const events = await session.log.events();
+    const lastEventWall = Date.parse(events[events.length - 1]?.wall ?? '') || this.record.createdWall;
+    const since = Math.max(this.lastActivityWall, lastEventWall);
+    if (events.length === 0) await session.append('session.start', { sessionId: this.id, recovered: true });
+    await session.append('capture.interrupted', {
+      ...payload,
+      reason: typeof payload.reason === 'string' ? payload.reason : 'page-reload',
+      gapMs: Math.max(0, Math.round(clock.wall() - since)),
+      lastActivity: new Date(since).toISOString(),
+      parts: finished.map((p) => ({
+        part: p.index,
+        name: p.name,
+        chunks: p.chunks - 1,
+        recordedMs: p.recordedMs,
+      })),
+    });
+  }
+}
+
+/**
+ * Sessions left in IndexedDB by an earlier page. The returned sessions share one store: call
+ * `close()` on the returned handle when done with all of them (continued sessions keep it open).
+ */
+export async function recoverSessions(options: RecoverOptions = {}): Promise<RecoverableSession[]> {
+  const store = options.store ?? (await CaptureStore.open(options));
+  const env: RecoverOptions = { ...options, store };
+  const list = (await store.listSessions())
+    .filter((s) => options.includeEnded || s.status === 'open')
+    .sort((a, b) => a.createdWall - b.createdWall);
+  return list.map((record) => new RecoverableSession(record, store, env));
+}

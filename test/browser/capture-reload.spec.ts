@@ -1,0 +1,43 @@
+/**
+ * Crash recovery: the page reloads 10 s into a recording; recoverSessions() finds the session,
+ * seals it as interrupted, and the bundle verifies with the first ~10 s and an interruption event.
+ */
+import { lenderKeys, probe } from './capture-support.js';
+import { expect, fakeMedia, test } from './test.js';
+
+test.use(fakeMedia({ camera: 'talking-grid-s2', microphone: 'face-video/talking-grid-s2.wav' }));
+
+import type { Lab } from './capture-support.js';
+
+test('reload at 10 s → recover → sealed as interrupted: bundle verifies, first 10 s kept', async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  const keys = await lenderKeys();
+  const ready = () => page.waitForFunction(() => document.body.dataset.ready === '1');
+  await page.goto('/capture-lab.html');
+  await ready();
+  await page.evaluate(() => (window as unknown as Lab).lab.cleanup());
+  await page.evaluate(([k]) => (window as unknown as Lab).lab.startForReload(k), [keys]);
+  await page.waitForTimeout(10_000);
+  const storedBefore = await page.evaluate(() => (window as unknown as Lab).lab.storedChunks());
+  expect(storedBefore).toBeGreaterThanOrEqual(8);
+  await page.reload();
+  await ready();
+  const r = await page.evaluate(([k]) => (window as unknown as Lab).lab.recoverAndSeal(k), [keys]);
+  expect(r.before.parts[0].status).toBe('recording');
+  expect(r.reasons).toEqual([]);
+  expect(r.valid).toBe(true);
+  expect(r.files.map((f: { name: string }) => f.name)).toEqual(['media/recording-1.webm', 'events.jsonl']);
+  const types = r.events.map((e: { type: string }) => e.type);
+  expect(types.slice(-2)).toEqual(['capture.interrupted', 'session.end']);
+  const gap = r.events.find((e: { type: string }) => e.type === 'capture.interrupted').payload;
+  expect(gap.reason).toBe('page-reload');
+  expect(gap.parts[0]).toMatchObject({ part: 1, name: 'media/recording-1.webm' });
+  expect(r.events.at(-1).payload.status).toBe('interrupted');
+  const p = probe(r.plain);
+  expect(p.codecTypes).toEqual(['audio', 'video']);
+  expect(Math.abs(p.duration - 10)).toBeLessThanOrEqual(1.5);
+  expect(r.inStore).toEqual([]);
+  expect(r.left).toBe(0);
+});
