@@ -41,3 +41,38 @@ test('reload at 10 s → recover → sealed as interrupted: bundle verifies, fir
   expect(r.inStore).toEqual([]);
   expect(r.left).toBe(0);
 });
+
+test('reload → recover → continue: a second part after a gap event; the bundle holds both parts and verifies', async ({
+  page,
+}) => {
+  const keys = await lenderKeys();
+  const ready = () => page.waitForFunction(() => document.body.dataset.ready === '1');
+  await page.goto('/capture-lab.html');
+  await ready();
+  await page.evaluate(() => (window as unknown as Lab).lab.cleanup());
+  await page.evaluate(([k]) => (window as unknown as Lab).lab.startForReload(k), [keys]);
+  await page.waitForTimeout(3_000);
+  await page.reload();
+  await ready();
+  const r = await page.evaluate(([k]) => (window as unknown as Lab).lab.recoverAndContinue(k), [keys]);
+  expect(r.reasons).toEqual([]);
+  expect(r.valid).toBe(true);
+  expect(r.files.map((f: { name: string; role: string }) => `${f.name}:${f.role}`)).toEqual([
+    'media/recording-1.webm:recording',
+    'media/recording-2.webm:recording',
+    'events.jsonl:events',
+  ]);
+  expect(r.parts.map((p: { status: string }) => p.status)).toEqual(['interrupted', 'finished']);
+  const types: string[] = r.events.map((e: { type: string }) => e.type);
+  const gapAt = types.indexOf('capture.interrupted');
+  expect(gapAt).toBeGreaterThan(0);
+  expect(types.indexOf('capture.recording.started', gapAt)).toBeGreaterThan(gapAt);
+  // t keeps going across the reload (restored from the last event plus the wall-clock gap).
+  const ts: number[] = r.events.map((e: { t: number }) => e.t);
+  expect(ts).toEqual([...ts].sort((a, b) => a - b));
+  const gap = r.events[gapAt].payload;
+  expect(gap.gapMs).toBeGreaterThanOrEqual(0);
+  const p2 = probe(r.part2);
+  expect(p2.codecTypes).toEqual(['audio', 'video']);
+  expect(p2.duration).toBeGreaterThan(1.5);
+});

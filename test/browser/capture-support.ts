@@ -58,6 +58,7 @@ export type Lab = Window & {
     | 'startForReload'
     | 'storedChunks'
     | 'recoverAndSeal'
+    | 'recoverAndContinue'
     | 'cameraNotFound'
     | 'permissionDenied'
     | 'cameraStopped'

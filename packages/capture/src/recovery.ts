@@ -40,7 +40,6 @@ export class RecoverableSession {
 
   constructor(
     private readonly record: StoredSession,
-    private readonly store: CaptureStore,
     private readonly env: RecoverOptions,
   ) {
     this.id = record.id;
@@ -83,7 +82,12 @@ export class RecoverableSession {
   /** Deletes the stored session. */
   async discard(): Promise<void> {
     this.take();
-    await this.store.deleteSession(this.id);
+    const store = this.env.store ?? (await CaptureStore.open(this.env));
+    try {
+      await store.deleteSession(this.id);
+    } finally {
+      if (!this.env.store) store.close();
+    }
   }
 
   private take(): void {
@@ -93,8 +97,15 @@ export class RecoverableSession {
 
   private async open(): Promise<CaptureSession> {
     this.take();
-    const session = await CaptureSession.restore(this.record, this.store, false, this.env);
-    return session;
+    // Each recovered session gets (and owns) its own connection unless a store was injected.
+    const owns = !this.env.store;
+    const store = this.env.store ?? (await CaptureStore.open(this.env));
+    try {
+      return await CaptureSession.restore(this.record, store, owns, this.env);
+    } catch (error) {
+      if (owns) store.close();
+      throw error;
+    }
   }
 
   private async logInterruption(
@@ -123,14 +134,17 @@ export class RecoverableSession {
 }
 
 /**
- * Sessions left in IndexedDB by an earlier page. The returned sessions share one store: call
- * `close()` on the returned handle when done with all of them (continued sessions keep it open).
+ * Sessions left in IndexedDB by an earlier page, oldest first. Listing opens and closes its own
+ * database connection; a continued or sealed session owns a new one (closed by its close()).
  */
 export async function recoverSessions(options: RecoverOptions = {}): Promise<RecoverableSession[]> {
   const store = options.store ?? (await CaptureStore.open(options));
-  const env: RecoverOptions = { ...options, store };
-  const list = (await store.listSessions())
-    .filter((s) => options.includeEnded || s.status === 'open')
-    .sort((a, b) => a.createdWall - b.createdWall);
-  return list.map((record) => new RecoverableSession(record, store, env));
+  try {
+    const list = (await store.listSessions())
+      .filter((s) => options.includeEnded || s.status === 'open')
+      .sort((a, b) => a.createdWall - b.createdWall);
+    return list.map((record) => new RecoverableSession(record, options));
+  } finally {
+    if (!options.store) store.close();
+  }
 }

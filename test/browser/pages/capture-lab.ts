@@ -226,6 +226,23 @@ const lab = {
     };
   },
 
+  /** After a reload: continue the session with a second recording part, then finish normally. */
+  async recoverAndContinue(keys: LenderKeys) {
+    const [recovered, ...others] = await recoverSessions();
+    if (!recovered || others.length) throw new Error('expected one unfinished session');
+    const session = await recovered.continue();
+    const camera = await openCamera({ events: session.log });
+    const recording = await session.startRecording(camera);
+    await sleep(2500);
+    await recording.stop();
+    camera.close();
+    await session.end({ status: 'completed' });
+    const report = await bundleReport(session, keys);
+    const part2 = await decryptPart(session, 2);
+    await session.discard();
+    return { ...report, bundle: report.bundle.length, part2: toBase64Url(part2), parts: session.parts };
+  },
+
   async cameraNotFound() {
     try {
       const camera = await openCamera({ deviceId: 'no-such-camera' });
