@@ -145,7 +145,8 @@ class AudioLevels {
 export class Recording {
   readonly part: number;
   readonly name: string;
-  readonly mimeType: string;
+  /** The recorder's real output type: the chosen candidate until the first chunk says otherwise. */
+  mimeType: string;
   readonly timeSliceMs: number;
   /** Set when the recording failed on its own. */
   error: DualrecError | null = null;
@@ -259,6 +260,11 @@ export class Recording {
     return this.destroyed ? 'destroyed' : this.recorder.getState();
   }
 
+  /** Same as stop(), for code that closes every async resource the same way. */
+  async close(): Promise<void> {
+    await this.stop().catch(() => undefined);
+  }
+
   /** Stops recording, stores the final record, logs stop + quality facts. Idempotent. */
   stop(): Promise<RecordingSummary> {
     this.stopping ??= this.stopNow('stopped');
@@ -299,6 +305,11 @@ export class Recording {
   private async storeChunk(blob: Blob, recordedMs: number): Promise<void> {
     if (blob.size === 0) return;
     await checkQuota(this.host.storage, this.options.reserveBytes ?? 5e6, blob.size * 2);
+    // Label with what the recorder really produced (Safari may add codecs to a plain video/mp4).
+    if (this.stored.chunks === 0 && blob.type && blob.type !== this.mimeType) {
+      this.mimeType = blob.type;
+      await this.host.append('capture.recording.format', { part: this.part, mimeType: blob.type });
+    }
     const plain = new Uint8Array(await blob.arrayBuffer());
     const before = this.sealer.recordCount;
     const sealed = concat([...(await this.sealer.push(plain)), ...(await this.sealer.flush())]);
@@ -320,6 +331,7 @@ export class Recording {
       chunks: part.chunks + 1,
       plainBytes: part.plainBytes + plainBytes,
       sealedBytes: part.sealedBytes + sealed.length,
+      mimeType: this.mimeType,
       lastChunkWall: this.host.clock.wall(),
       recordedMs: Math.max(part.recordedMs, recordedMs),
     };
