@@ -1,7 +1,7 @@
 /**
  * `@dualrec/capture/support`: can this browser run a session, and how? Loaded before anything
  * heavy (it imports only the WebCrypto probe), so a lender can show the right screen on the first
- * paint — and never download MediaPipe or tesseract.js on a phone that cannot use them.
+ * paint — and never download the face or OCR engines on a phone that cannot use them.
  *
  * Every check probes the real feature (a real IndexedDB open, a real WebCrypto operation, a real
  * `WebAssembly.validate`) because feature lists and user-agent strings lie in in-app WebViews; the
