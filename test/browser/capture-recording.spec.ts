@@ -62,6 +62,9 @@ test('a 20 s recording: sealed chunks in IndexedDB, no plaintext anywhere, decry
   const end = r.events.find((e: { type: string }) => e.type === 'capture.segment.end');
   expect(start.payload.at).toBeGreaterThanOrEqual(1400);
   expect(end.payload.at - start.payload.at).toBeGreaterThanOrEqual(16_500);
+  const started = r.events.find((e: { type: string }) => e.type === 'capture.recording.started').payload;
+  expect(started.storage.freeBytes).toBeGreaterThan(30e6);
+  expect(typeof started.storage.persisted).toBe('boolean');
   const stats = r.events.find((e: { type: string }) => e.type === 'capture.recording.stats').payload;
   console.info(
     `20 s recording: ${r.chunkRows} chunks, ${stats.bitrateKbps} kbit/s, sealing overhead ${stats.sealedOverhead}, audio ${JSON.stringify(stats.audioLevel)}`,

@@ -196,7 +196,9 @@ export class Recording {
       throw camera.ended ?? new DualrecError('CAMERA_ENDED', { detail: 'the camera was closed' });
     }
     const mimeType = pickMimeType(options.mimeTypes);
-    await checkQuota(host.storage, options.minFreeBytes ?? 30e6, 0);
+    const freeBytes = await checkQuota(host.storage, options.minFreeBytes ?? 30e6, 0);
+    // Whether the browser may evict the chunks under storage pressure is a fact worth logging.
+    const persisted = await globalThis.navigator?.storage?.persisted?.().catch(() => false);
     const session = host.record();
     const index = session.parts.length + 1;
     const sealer = await RecordSealer.create(host.contentKey(), { recordSize: session.recordSize });
@@ -227,6 +229,7 @@ export class Recording {
       mimeType,
       timeSliceMs: recording.timeSliceMs,
       recordSize: part.recordSize,
+      storage: { freeBytes, persisted: persisted === true },
       ...(camera.facts() as { [key: string]: JsonValue }),
     });
     return recording;
@@ -416,19 +419,20 @@ export class Recording {
   }
 }
 
+/** Throws STORAGE_QUOTA_EXCEEDED when too little would remain; returns the free bytes (null: unknown). */
 async function checkQuota(
   storage: StorageEstimator | undefined,
   keepFree: number,
   needed: number,
-): Promise<void> {
-  if (!storage) return;
+): Promise<number | null> {
+  if (!storage) return null;
   let estimate: { quota?: number; usage?: number };
   try {
     estimate = await storage.estimate();
   } catch {
-    return; // No estimate: the store's own QuotaExceededError still maps to the same code.
+    return null; // No estimate: the store's own QuotaExceededError still maps to the same code.
   }
-  if (typeof estimate.quota !== 'number') return;
+  if (typeof estimate.quota !== 'number') return null;
   const free = estimate.quota - (estimate.usage ?? 0);
   if (free - needed < keepFree) {
     throw new DualrecError('STORAGE_QUOTA_EXCEEDED', {
@@ -436,6 +440,7 @@ async function checkQuota(
       context: { free, needed, keepFree },
     });
   }
+  return free;
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

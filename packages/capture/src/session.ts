@@ -64,6 +64,8 @@ export interface CreateSessionOptions extends SessionEnvironment {
   meta: BundleMeta;
   /** RFC 8188 record size for recordings (default RECORDING_RECORD_SIZE). */
   recordSize?: number;
+  /** Ask for persistent storage (navigator.storage.persist) so chunks are not evicted. Default true. */
+  persistStorage?: boolean;
 }
 
 function defaultStorage(): StorageEstimator | undefined {
@@ -124,6 +126,11 @@ export class CaptureSession {
         parts: [],
       };
       await store.putSession(record);
+      if (options.persistStorage !== false) {
+        // Best effort (silent in Chromium, granted by engagement): otherwise the browser may
+        // evict the chunks when the phone runs low on space.
+        await globalThis.navigator?.storage?.persist?.().catch(() => false);
+      }
       const log = new EvidenceLog({
         sessionId: record.id,
         contentKey,
