@@ -117,3 +117,17 @@ test('storage running out → STORAGE_QUOTA_EXCEEDED, recorded chunks kept; no r
   expect(r.reasons).toEqual([]);
   expect(r.valid).toBe(true);
 });
+
+test('recorder stalls while visible → RECORDER_FAILED; chunks so far kept, bundle verifies', async ({
+  page,
+}) => {
+  const keys = await lenderKeys();
+  const r = await page.evaluate(([k]) => (window as unknown as Lab).lab.recorderStall(k), [keys]);
+  expect(r.error?.code).toBe('RECORDER_FAILED');
+  expect(r.error?.zh).toMatch(/录制/);
+  expect(r.summary.reason).toBe('RECORDER_FAILED');
+  expect(r.summary.chunks).toBeGreaterThanOrEqual(2);
+  expect(r.reasons).toEqual([]);
+  expect(r.valid).toBe(true);
+  expect(r.released).toBe(true);
+});

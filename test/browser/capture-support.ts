@@ -63,6 +63,7 @@ export type Lab = Window & {
     | 'permissionDenied'
     | 'cameraStopped'
     | 'quota'
+    | 'recorderStall'
     | 'cleanup',
     LabFn
   >;

@@ -36,6 +36,13 @@ export interface RecordingOptions {
   reserveBytes?: number;
   /** Called once when the recording fails (camera ended, storage full, recorder error). */
   onError?: (error: DualrecError) => void;
+  /**
+   * While the page is visible, no chunk for this long means the recorder died silently (seen on
+   * some WebViews after an audio route change): stop with RECORDER_FAILED so the flow can restart
+   * a part instead of recording nothing. Default max(8000, 8 × timeSlice). In the background a
+   * stall is normal and is only logged as a gap.
+   */
+  stallMs?: number;
 }
 
 export interface RecordingSummary {
@@ -159,6 +166,7 @@ export class Recording {
   private stopping: Promise<RecordingSummary> | null = null;
   private destroyed = false;
   private readonly unsubscribeCamera: () => void;
+  private readonly watchdog: ReturnType<typeof setInterval>;
 
   private constructor(
     private readonly host: RecordingHost,
@@ -185,6 +193,21 @@ export class Recording {
     this.startMonotonic = host.clock.monotonic();
     this.lastChunkAt = this.startMonotonic;
     this.unsubscribeCamera = camera.onEnded((error) => this.fail(error));
+    const stallMs = options.stallMs ?? Math.max(8000, this.timeSliceMs * 8);
+    this.watchdog = setInterval(
+      () => {
+        const silentFor = this.host.clock.monotonic() - this.lastChunkAt;
+        if (silentFor > stallMs && globalThis.document?.visibilityState !== 'hidden') {
+          this.fail(
+            new DualrecError('RECORDER_FAILED', {
+              detail: `no recorder data for ${Math.round(silentFor)} ms`,
+              context: { silentForMs: Math.round(silentFor) },
+            }),
+          );
+        }
+      },
+      Math.min(1000, stallMs / 2),
+    );
   }
 
   static async start(
@@ -355,6 +378,7 @@ export class Recording {
 
   private async stopNow(reason: RecordingSummary['reason']): Promise<RecordingSummary> {
     this.unsubscribeCamera();
+    clearInterval(this.watchdog);
     await new Promise<void>((resolve) => {
       try {
         if (this.recorder.getState() === 'recording' || this.recorder.getState() === 'paused') {

@@ -290,6 +290,31 @@ const lab = {
     return result;
   },
 
+  /** The recorder stops delivering data while the page is visible (paused from outside). */
+  async recorderStall(keys: LenderKeys) {
+    const session = await newSession(keys, `stall-${Date.now()}`);
+    await session.append('speech.segment', { segmentId: 'risk' });
+    const camera = await openCamera({ events: session.log });
+    let reported: unknown = null;
+    const recording = await session.startRecording(camera, { stallMs: 2500, onError: (e) => (reported = e) });
+    await sleep(2200);
+    (recording as unknown as { recorder: { pauseRecording(): void } }).recorder.pauseRecording();
+    const deadline = performance.now() + 8000;
+    while (!reported && performance.now() < deadline) await sleep(100);
+    const summary = await recording.stop();
+    camera.close();
+    await session.end({ status: 'recorder-failed' });
+    const report = await bundleReport(session, keys);
+    await session.discard();
+    return {
+      error: reported ? errorInfo(reported) : null,
+      summary,
+      valid: report.valid,
+      reasons: report.reasons,
+      released: recording.released,
+    };
+  },
+
   /** Storage runs out after a few chunks (estimate seam), and a start with no room at all. */
   async quota(keys: LenderKeys) {
     let usage = 0;
