@@ -1,5 +1,5 @@
 /** Error mapping and constraints (the real camera is exercised by test/browser/capture-*.spec.ts). */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { cameraConstraints, mapMediaError, openCamera } from './camera.js';
 
 const err = (name: string, extra: object = {}) =>
@@ -82,5 +82,86 @@ describe('openCamera', () => {
     await expect(openCamera({ mediaDevices: md })).rejects.toMatchObject({
       code: 'CAMERA_PERMISSION_DENIED',
     });
+  });
+});
+
+describe('Camera lifecycle (fake tracks; the real camera is in the browser specs)', () => {
+  class FakeTrack extends EventTarget {
+    readyState: MediaStreamTrackState = 'live';
+    constructor(readonly kind: 'video' | 'audio') {
+      super();
+    }
+    stop() {
+      this.readyState = 'ended';
+    }
+    getSettings() {
+      return this.kind === 'video' ? { width: 640, height: 480, frameRate: 24 } : { sampleRate: 48000 };
+    }
+  }
+  function fakeDevices() {
+    const video = new FakeTrack('video');
+    const audio = new FakeTrack('audio');
+    const target = new EventTarget();
+    const md = Object.assign(target, {
+      getUserMedia: async () => ({
+        getVideoTracks: () => [video],
+        getAudioTracks: () => [audio],
+        getTracks: () => [video, audio],
+      }),
+      enumerateDevices: async () => [],
+    }) as unknown as MediaDevices;
+    return { md, video, audio };
+  }
+
+  it('a track stopped by other code (no ended event) is noticed by the poll: CAMERA_ENDED once, logged', async () => {
+    const { md, video } = fakeDevices();
+    const logged: string[] = [];
+    const camera = await openCamera({
+      mediaDevices: md,
+      pollMs: 10,
+      events: { append: async (type) => logged.push(type) },
+      document: new EventTarget() as unknown as Document,
+    });
+    const errors: string[] = [];
+    camera.onEnded((e) => errors.push(e.code));
+    video.stop();
+    await new Promise((r) => setTimeout(r, 40));
+    expect(errors).toEqual(['CAMERA_ENDED']);
+    expect(camera.ended?.context).toMatchObject({ kind: 'video' });
+    expect(logged).toEqual(['capture.camera.opened', 'capture.camera.ended']);
+    camera.close();
+  });
+
+  it('close() stops both tracks and leaves no timer or listener behind', async () => {
+    vi.useFakeTimers();
+    try {
+      const { md, video, audio } = fakeDevices();
+      const doc = new EventTarget() as unknown as Document;
+      const added: string[] = [];
+      const removed: string[] = [];
+      for (const target of [md, doc, video, audio] as unknown as EventTarget[]) {
+        const add = target.addEventListener.bind(target);
+        const remove = target.removeEventListener.bind(target);
+        target.addEventListener = (type: string, fn: EventListenerOrEventListenerObject | null) => {
+          added.push(type);
+          add(type, fn);
+        };
+        target.removeEventListener = (type: string, fn: EventListenerOrEventListenerObject | null) => {
+          removed.push(type);
+          remove(type, fn);
+        };
+      }
+      const camera = await openCamera({ mediaDevices: md, document: doc });
+      expect(vi.getTimerCount()).toBe(1);
+      camera.close();
+      expect(vi.getTimerCount()).toBe(0);
+      expect(video.readyState).toBe('ended');
+      expect(audio.readyState).toBe('ended');
+      expect(removed.sort()).toEqual(added.sort());
+      expect(added).toContain('visibilitychange');
+      expect(added).toContain('devicechange');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
