@@ -124,6 +124,23 @@ export const ERROR_MESSAGES = {
     en: 'Too many failed liveness attempts. Please wait a few minutes and try again.',
     'zh-CN': '活体检测失败次数过多，请稍等几分钟后再试。',
   },
+  // Session controller (@dualrec/sdk).
+  SESSION_TICKET_FAILED: {
+    en: 'The session could not be started with the lender. Check the network and try again.',
+    'zh-CN': '无法向机构申请本次双录，请检查网络后重试。',
+  },
+  SESSION_UNSUPPORTED: {
+    en: 'This browser cannot do the recording. Open the link in the system browser (Chrome, Safari) and try again.',
+    'zh-CN': '当前浏览器无法完成双录，请在系统浏览器（如 Chrome、Safari）中打开链接后重试。',
+  },
+  SESSION_CONSENT_DECLINED: {
+    en: 'You did not consent to face and voice processing; please use one of the other ways to apply.',
+    'zh-CN': '您未同意采集人脸与声音信息，请通过其他方式办理。',
+  },
+  SESSION_STEP_FAILED: {
+    en: 'This step was not completed. Please try again.',
+    'zh-CN': '本步骤未完成，请重试。',
+  },
   ABORTED: {
     en: 'The operation was cancelled.',
     'zh-CN': '操作已取消。',
