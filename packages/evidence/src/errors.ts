@@ -169,6 +169,23 @@ export const ERROR_MESSAGES = {
     en: 'The saved recording session could not be found on this device.',
     'zh-CN': '在此设备上找不到已保存的录制会话。',
   },
+  // Session controller (@dualrec/sdk).
+  SESSION_TICKET_FAILED: {
+    en: 'The session could not be started with the lender. Check the network and try again.',
+    'zh-CN': '无法向机构申请本次双录，请检查网络后重试。',
+  },
+  SESSION_UNSUPPORTED: {
+    en: 'This browser cannot do the recording. Open the link in the system browser (Chrome, Safari) and try again.',
+    'zh-CN': '当前浏览器无法完成双录，请在系统浏览器（如 Chrome、Safari）中打开链接后重试。',
+  },
+  SESSION_CONSENT_DECLINED: {
+    en: 'You did not consent to face and voice processing; please use one of the other ways to apply.',
+    'zh-CN': '您未同意采集人脸与声音信息，请通过其他方式办理。',
+  },
+  SESSION_STEP_FAILED: {
+    en: 'This step was not completed. Please try again.',
+    'zh-CN': '本步骤未完成，请重试。',
+  },
   ABORTED: {
     en: 'The operation was cancelled.',
     'zh-CN': '操作已取消。',

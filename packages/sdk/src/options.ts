@@ -1,0 +1,62 @@
+/** Everything a lender configures, documented option by option (docs/integration.md mirrors this). */
+import type { DeviceKey, DualrecError } from '@dualrec/evidence';
+import type { UiLocale } from './i18n.js';
+import type { StepName } from './state.js';
+import type { StepRunner } from './step.js';
+import type { TicketGrant } from './ticket.js';
+
+export interface LenderInfo {
+  /** Shown in the consent text ("示例消费金融有限公司"). */
+  name: string;
+  /** How long the recording is kept, as the applicant should read it ("5 年" / "5 years"). */
+  retention: string;
+  /** The non-biometric path the applicant may take instead (PIPL: consent must not be forced). */
+  alternatives?: { label: string; href?: string }[];
+}
+
+export interface LivenessOptions {
+  /** Challenges to draw from (default all five) and how many (default 2); [] for passive only. */
+  challenges?: readonly ('blink' | 'turn-left' | 'turn-right' | 'nod' | 'open-mouth')[];
+  count?: number;
+  /** Failed attempts allowed before the cool-down (default 5 within 3 minutes, as AWS advises). */
+  maxFailures?: number;
+  failureWindowMs?: number;
+  coolDownMs?: number;
+}
+
+export interface SessionOptions {
+  /** Where to POST `{ jkt, scriptId, applicationRef }` for a ticket (the lender's endpoint). */
+  ticketUrl?: string;
+  /** A ticket grant the page already holds (instead of `ticketUrl`); it must be bound to `deviceKey`. */
+  ticket?: TicketGrant;
+  /** The device key the given `ticket` is bound to (generate it with generateDeviceKey(), non-extractable). */
+  deviceKey?: DeviceKey;
+  /** The tus upload endpoint (e.g. `https://lender.example/v1/uploads/`). Required when the steps include `upload`. */
+  uploadUrl?: string;
+  /** Where `dualrec assets` output is served, same origin (e.g. `/dualrec-assets`). */
+  assetsBase: string;
+  /** The disclosure script (JSON, dualrec.disclosure-script format). */
+  script: unknown;
+  /** The loan terms filled into the script's variables. */
+  terms: Record<string, string | number>;
+  /** The lender's reference for this loan application (goes to the ticket request, not into the bundle). */
+  applicationRef: string;
+  lender: LenderInfo;
+  /** Which steps to run (default all); support, consent, recording and seal are always included. */
+  steps?: readonly string[];
+  locale?: UiLocale;
+  /** Larger type, slower speech, simpler wording, longer time-outs. */
+  elderMode?: boolean;
+  liveness?: LivenessOptions;
+  /** Injectable seams (tests, WebViews with their own bridges). */
+  fetch?: typeof fetch;
+  mediaDevices?: MediaDevices;
+  signal?: AbortSignal;
+  /**
+   * Replaces the implementation of a step (advanced: a lender's own ID-card service, or tests that
+   * drive the controller with controlled steps). The state machine and events are unchanged.
+   */
+  stepRunners?: Partial<Record<StepName, StepRunner>>;
+  /** Called for errors the session reports (also emitted as `error` events). */
+  onError?: (error: DualrecError) => void;
+}

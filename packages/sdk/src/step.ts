@@ -1,0 +1,84 @@
+/** The contract between the controller and each step's implementation (one file per step in ./steps). */
+import type {
+  BundleWriter,
+  DeviceKey,
+  EvidenceLog,
+  JsonValue,
+  MemorySink,
+  StepSummary,
+} from '@dualrec/evidence';
+import type { UploadReceiptInfo } from './events.js';
+import type { MessageKey, UiLocale } from './i18n.js';
+import type { SessionOptions } from './options.js';
+import type { Preloader } from './preload.js';
+import type { StepName } from './state.js';
+import type { TicketGrant } from './ticket.js';
+import type { StepView } from './views.js';
+
+/** What the applicant did, sent in by the UI with `session.act(...)`. */
+export type SessionAction =
+  | { type: 'consent'; accepted: boolean }
+  | { type: 'card-image'; image: Blob }
+  | { type: 'card-confirm' }
+  | { type: 'card-retake' }
+  | { type: 'speech-done' }
+  | { type: 'speech-confirm' }
+  | { type: 'speech-refuse' };
+
+export type ActionType = SessionAction['type'];
+
+/** State shared by the steps of one session (built up by the support step). */
+export interface SessionRuntime {
+  readonly options: SessionOptions;
+  /** The steps this session runs (after normalisation). */
+  readonly stepsPlanned: readonly StepName[];
+  locale: UiLocale;
+  elderMode: boolean;
+  readonly preload: Preloader;
+  deviceKey: DeviceKey | null;
+  contentKey: Uint8Array | null;
+  grant: TicketGrant | null;
+  log: EvidenceLog | null;
+  writer: BundleWriter | null;
+  sink: MemorySink | null;
+  /** The rendered disclosure script (speech's RenderedScript) and its fingerprint. */
+  script: unknown;
+  scriptSha256: string | null;
+  /** Front camera + microphone, opened for liveness and kept for the recording (one permission prompt). */
+  camera: { stream: MediaStream; close(): void } | null;
+  summaries: StepSummary[];
+  bundle: Uint8Array | null;
+  bundleSha256: string | null;
+  receipt: UploadReceiptInfo | null;
+}
+
+export interface StepContext {
+  readonly step: StepName;
+  readonly runtime: SessionRuntime;
+  /** Aborted when the session is cancelled or the step is abandoned. */
+  readonly signal: AbortSignal;
+  readonly attempt: number;
+  readonly mode: 'full' | 'record-only';
+  view(view: StepView): void;
+  progress(label: MessageKey, fraction: number | null, detail?: string): void;
+  feedback(code: string, message: string): void;
+  /** Resolves with the applicant's next action of one of these types. */
+  waitFor<K extends ActionType>(...types: K[]): Promise<Extract<SessionAction, { type: K }>>;
+  /** Tells the controller to skip ML steps from now on (support check said so). */
+  setMode(mode: 'full' | 'record-only'): void;
+  t(key: MessageKey, values?: Record<string, string | number>): string;
+  /** Appends to the session's evidence log (once the support step created it). */
+  log(
+    type: string,
+    payload?: { [key: string]: JsonValue },
+    sealed?: { [key: string]: JsonValue },
+  ): Promise<void>;
+}
+
+export interface StepResult {
+  status: StepSummary['status'];
+  /** Non-personal measurements for the manifest's step summary. */
+  summary: { [key: string]: JsonValue };
+}
+
+export type StepRunner = (context: StepContext) => Promise<StepResult>;

@@ -1,0 +1,154 @@
+/**
+ * ID card, one side per step: the applicant takes or picks a photo (on phones a file input with
+ * `capture` opens the rear camera, which reads a card far better than the selfie camera), the
+ * card is read on the device, the applicant checks what was read, and the photo goes into the
+ * bundle sealed with the read fields in the log's sealed part (@dualrec/ocr's recordCardCapture).
+ */
+import { DualrecError } from '@dualrec/evidence';
+import type { CardReadResult, OcrReader } from '@dualrec/ocr';
+import type { MessageKey } from '../i18n.js';
+import type { StepContext, StepResult } from '../step.js';
+import type { CardFieldView, CardView } from '../views.js';
+
+const READER_KEY = 'ocr-reader';
+
+/** Starts loading the card reader (tesseract workers and language data) in the background. */
+export function preloadCardReader(context: Pick<StepContext, 'runtime'>): Promise<OcrReader> {
+  const { runtime } = context;
+  return runtime.preload.load(
+    READER_KEY,
+    async (report) => {
+      report(null);
+      const [{ createOcrReader }, { browserTesseractAssets }] = await Promise.all([
+        import('@dualrec/ocr'),
+        import('@dualrec/ocr/browser'),
+      ]);
+      const reader = createOcrReader({ tesseract: browserTesseractAssets(runtime.options.assetsBase) });
+      await reader.ready();
+      report(1);
+      return reader;
+    },
+    (reader) => reader.close(),
+  );
+}
+
+function fieldViews(result: CardReadResult): CardFieldView[] {
+  if (!result.found) return [];
+  const view = (key: string, label: MessageKey, value: string | null, status: string): CardFieldView => ({
+    key,
+    label,
+    value: value ?? '',
+    ok: status === 'verified',
+  });
+  if (result.side === 'front') {
+    const f = result.fields;
+    return [
+      view('name', 'id.field.name', f.name.value, f.name.status),
+      view('idNumber', 'id.field.idNumber', f.idNumber.value, f.idNumber.status),
+      view('sex', 'id.field.sex', [f.sex.value, f.ethnicity.value].filter(Boolean).join(' / '), f.sex.status),
+      view('birth', 'id.field.birth', f.birthDate.value, f.birthDate.status),
+      view('address', 'id.field.address', f.address.value, f.address.status),
+    ];
+  }
+  const f = result.fields;
+  const validity = f.validity.value ? `${f.validity.value.from} – ${f.validity.value.until}` : null;
+  return [
+    view('issuer', 'id.field.issuer', f.issuer.value, f.issuer.status),
+    view('validity', 'id.field.validity', validity, f.validity.status),
+  ];
+}
+
+async function imageSize(blob: Blob): Promise<{ width: number; height: number }> {
+  const bitmap = await createImageBitmap(blob);
+  const size = { width: bitmap.width, height: bitmap.height };
+  bitmap.close();
+  return size;
+}
+
+function mimeOf(blob: Blob): 'image/jpeg' | 'image/png' {
+  if (blob.type === 'image/jpeg' || blob.type === 'image/png') return blob.type;
+  throw new DualrecError('OCR_IMAGE_INVALID', {
+    detail: `a card photo must be JPEG or PNG, not "${blob.type}"`,
+  });
+}
+
+async function runCard(context: StepContext, side: 'front' | 'back'): Promise<StepResult> {
+  const { runtime, signal } = context;
+  const { log, writer } = runtime;
+  if (!log || !writer) throw new DualrecError('BAD_USAGE', { detail: 'the support step must run first' });
+  const readerLoad = preloadCardReader(context);
+  const step = side === 'front' ? 'id-front' : 'id-back';
+  let previewUrl: string | null = null;
+  const show = (phase: CardView['phase'], fields: CardFieldView[] = []) =>
+    context.view({ step, side, phase, previewUrl, fields });
+  const loadedBefore = runtime.preload.fraction(READER_KEY) === 1;
+  let attempts = 0;
+  try {
+    for (;;) {
+      show('waiting');
+      const { image } = await context.waitFor('card-image');
+      attempts++;
+      const mime = mimeOf(image);
+      if (previewUrl) URL.revokeObjectURL(previewUrl);
+      previewUrl = URL.createObjectURL(image);
+      if (runtime.preload.fraction(READER_KEY) !== 1) {
+        show('loading');
+        context.progress('id.loading', null);
+      }
+      const reader = await readerLoad;
+      show('reading');
+      context.progress('id.reading', null);
+      const { toRgbaImage } = await import('@dualrec/ocr/browser');
+      const [rgba, bytes, size] = await Promise.all([
+        toRgbaImage(image),
+        image.arrayBuffer().then((b) => new Uint8Array(b)),
+        imageSize(image),
+      ]);
+      const result = await reader.read(rgba, { side, signal });
+      if (!result.found || result.side !== side) {
+        await context.log('ocr.card.rejected', {
+          side,
+          reason: result.found ? 'wrong-side' : 'no-card',
+          attempt: attempts,
+        });
+        show('not-found');
+        context.feedback('no-card', context.t('id.notFound'));
+        continue;
+      }
+      show('review', fieldViews(result));
+      const answer = await context.waitFor('card-confirm', 'card-retake');
+      if (answer.type === 'card-retake') {
+        await context.log('ocr.card.retake', { side, attempt: attempts });
+        continue;
+      }
+      const { recordCardCapture } = await import('@dualrec/ocr');
+      await recordCardCapture({
+        log,
+        writer,
+        side,
+        image: { bytes, mime, width: size.width, height: size.height },
+        result,
+        trigger: 'upload',
+        file: `media/id-card-${side}-${attempts}.${mime === 'image/png' ? 'png' : 'jpg'}`,
+      });
+      const checked = fieldViews(result);
+      return {
+        status: 'passed',
+        summary: {
+          side,
+          attempts,
+          fields: checked.length,
+          fieldsVerified: checked.filter((f) => f.ok).length,
+          ...(result.side === 'front' ? { idNumberValid: result.idNumberCheck.valid } : {}),
+          readerPreloaded: loadedBefore,
+          totalMs: Math.round(result.timings.totalMs),
+        },
+      };
+    }
+  } finally {
+    if (previewUrl) URL.revokeObjectURL(previewUrl);
+  }
+}
+
+export const runIdFront = (context: StepContext) => runCard(context, 'front');
+export const runIdBack = (context: StepContext) => runCard(context, 'back');

@@ -1,0 +1,185 @@
+/**
+ * The recording: the camera and microphone are recorded continuously (sealed ~1 s chunks, see
+ * @dualrec/capture) while the disclosure script runs (@dualrec/speech): prompts are spoken or
+ * shown, read-aloud segments are measured, confirmations are spoken or tapped. Face presence is
+ * measured per segment (@dualrec/face) and the analyzer's jawOpen feeds the lip-sync check. Each
+ * segment start/end is a marker with recording-relative time, so an auditor can seek to it.
+ */
+import { DualrecError, type JsonValue } from '@dualrec/evidence';
+import type { FaceAnalyzer, PresenceSession } from '@dualrec/face';
+import type {
+  FlowResult,
+  MouthCollector,
+  RenderedScript,
+  RunnerView,
+  ScriptRunner,
+  SpeechEvent,
+  SpeechEventSink,
+} from '@dualrec/speech';
+import type { StepContext, StepResult } from '../step.js';
+import type { RecordingView } from '../views.js';
+import { ensureCamera, playingVideo } from './camera.js';
+import { faceEventPayload, preloadFaceAnalyzer } from './liveness.js';
+import { startRecorder } from './recorder.js';
+
+/** Forwards the runner's events to the log and turns segment boundaries into markers. */
+class SegmentSink implements SpeechEventSink {
+  private pending: Promise<unknown> = Promise.resolve();
+  private failure: unknown;
+
+  constructor(
+    private readonly context: StepContext,
+    private readonly onSegment: (edge: 'start' | 'end', segmentId: string) => void,
+  ) {}
+
+  emit(event: SpeechEvent): void {
+    const segmentId = typeof event.payload.segmentId === 'string' ? event.payload.segmentId : null;
+    if (segmentId && event.type === 'speech.segment.start') this.onSegment('start', segmentId);
+    const append = this.context.log(event.type, event.payload, event.sealed);
+    this.pending = Promise.all([this.pending, append]).catch((error: unknown) => {
+      this.failure ??= error;
+    });
+    if (segmentId && event.type === 'speech.segment') this.onSegment('end', segmentId);
+  }
+
+  async settled(): Promise<void> {
+    await this.pending;
+    if (this.failure !== undefined) throw this.failure;
+  }
+}
+
+function phaseOf(view: RunnerView): RecordingView['phase'] {
+  const kind = view.segment?.kind;
+  if (!kind) return view.outcome ? 'finishing' : 'starting';
+  if (kind === 'read-aloud') return 'read-aloud';
+  if (kind === 'prompt') return 'prompt';
+  return 'question';
+}
+
+export async function runRecording(context: StepContext): Promise<StepResult> {
+  const { runtime, signal } = context;
+  const { writer, log, contentKey } = runtime;
+  const script = runtime.script as RenderedScript | null;
+  if (!writer || !log || !contentKey || !script)
+    throw new DualrecError('BAD_USAGE', { detail: 'the support step must run first' });
+  const camera = await ensureCamera(context);
+  const speech = await import('@dualrec/speech');
+  const elderMode = runtime.elderMode;
+
+  // Face presence and lip sync need the face model; in record-only mode the recording goes on without them.
+  let analyzer: FaceAnalyzer | null = null;
+  let presence: PresenceSession | null = null;
+  let mouth: MouthCollector | undefined;
+  let stopMouth: (() => void) | undefined;
+  if (context.mode === 'full') {
+    try {
+      analyzer = await preloadFaceAnalyzer(context);
+    } catch (cause) {
+      await context.log('recording.degraded', { reason: 'face-model-unavailable', detail: String(cause) });
+    }
+  }
+  const video = analyzer ? await playingVideo(camera.stream, signal) : null;
+  if (analyzer && video) {
+    const face = await import('@dualrec/face');
+    mouth = new speech.MouthCollector();
+    const collector = mouth;
+    stopMouth = analyzer.onFrame((frame) => collector.add(frame.t, frame.faces[0]?.jawOpen ?? null));
+    presence = new face.PresenceSession({
+      analyzer,
+      video,
+      onEvent: (event) => {
+        const { type, payload } = faceEventPayload(event);
+        void context.log(type, payload).catch(() => undefined);
+      },
+    });
+  }
+
+  const recorder = await startRecorder(context, camera.stream);
+  presence?.start();
+  const mic = await speech.MicrophoneAudioSource.open(camera.stream);
+  const prompter = new speech.FallbackPrompter(
+    new speech.SpeechSynthesisPrompter({ voicesTimeoutMs: 500 }),
+    null,
+  );
+  const sink = new SegmentSink(context, (edge, segmentId) => {
+    if (edge === 'start') presence?.segmentStart(segmentId);
+    else presence?.segmentEnd(segmentId);
+    recorder.mark(edge === 'start' ? 'recording.segment.start' : 'recording.segment.end', { segmentId });
+  });
+  const runner: ScriptRunner = new speech.ScriptRunner({
+    script,
+    prompter,
+    audio: mic,
+    sink,
+    elderMode,
+    ...(mouth ? { mouth } : {}),
+  });
+  const startedAt = performance.now();
+  let lastView: RunnerView = runner.view;
+  const show = (view: RunnerView) => {
+    lastView = view;
+    context.view({
+      step: 'recording',
+      phase: phaseOf(view),
+      stream: camera.stream,
+      segmentIndex: view.segmentIndex,
+      segmentCount: view.segmentCount,
+      text: view.segment?.text ?? '',
+      highlight: speech.readingHighlight(view, performance.now(), { elderMode }),
+      listening: view.listening,
+      awaitingTap: view.awaitingTap,
+      canFinishReading: view.listening && view.segment?.kind === 'read-aloud' && view.heardSpeech,
+      hint: view.lastReasons.length ? context.t('recording.again') : null,
+      elapsedMs: performance.now() - startedAt,
+    });
+  };
+  const unsubscribe = runner.subscribe(show);
+  // The highlight and the clock move between runner updates.
+  const ticker = setInterval(() => show(lastView), 250);
+  const actions = (async () => {
+    for (;;) {
+      const action = await context.waitFor('speech-done', 'speech-confirm', 'speech-refuse');
+      if (action.type === 'speech-done') runner.finishSpeaking();
+      else runner.tap(action.type === 'speech-confirm' ? 'accept' : 'reject');
+    }
+  })().catch(() => undefined);
+
+  let result: FlowResult;
+  let recording: Awaited<ReturnType<typeof recorder.stop>>;
+  try {
+    result = await runner.run(signal);
+    await sink.settled();
+  } finally {
+    clearInterval(ticker);
+    unsubscribe();
+    runner.close();
+    prompter.close();
+    stopMouth?.();
+    await presence?.close().catch(() => undefined);
+    await mic.close().catch(() => undefined);
+    recording = await recorder.stop();
+  }
+  void actions;
+  context.progress('seal.working', null);
+  for (const part of recording.parts) {
+    await writer.addSealedMedia(
+      { name: part.name, role: 'recording', mediaType: part.mediaType },
+      part.sealed,
+    );
+  }
+  if (result.outcome !== 'completed') {
+    throw new DualrecError('SESSION_STEP_FAILED', {
+      detail: `disclosure ${result.outcome}: ${result.reasons.join(', ')}`,
+    });
+  }
+  const summary: { [key: string]: JsonValue } = {
+    outcome: result.outcome,
+    scriptSha256: result.sha256,
+    segments: script.segments.length,
+    durationMs: Math.round(performance.now() - startedAt),
+    parts: recording.parts.length,
+    mediaType: recording.parts[0]?.mediaType ?? '',
+    facePresence: presence !== null,
+  };
+  return { status: context.mode === 'full' ? 'passed' : 'fallback', summary };
+}
