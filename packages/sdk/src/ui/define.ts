@@ -2,3 +2,6 @@
 import { defineDualrecFlow } from './flow-element.js';
 
 defineDualrecFlow();
+
+// Re-exported so the declaration output keeps the HTMLElementTagNameMap entry for 'dualrec-flow'.
+export type { DualrecFlowElement } from './flow-element.js';
