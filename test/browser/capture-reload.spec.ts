@@ -28,7 +28,16 @@ test('reload at 10 s → recover → sealed as interrupted: bundle verifies, fir
   expect(r.before.parts[0].status).toBe('recording');
   expect(r.reasons).toEqual([]);
   expect(r.valid).toBe(true);
-  expect(r.files.map((f: { name: string }) => f.name)).toEqual(['media/recording-1.webm', 'events.jsonl']);
+  expect(r.files.map((f: { name: string }) => f.name)).toEqual([
+    'media/recording-1.webm',
+    'media/id-card-front.jpg',
+    'events.jsonl',
+  ]);
+  // The still sealed before the reload: in the bundle, decrypts to the same bytes, listed exactly
+  // as addMedia() said, and never stored in plaintext.
+  expect(r.stillSame).toBe(true);
+  expect(r.stillInManifest).toEqual(r.stillEntry);
+  expect(r.stillInStore).toEqual([]);
   const types = r.events.map((e: { type: string }) => e.type);
   expect(types.slice(-2)).toEqual(['capture.interrupted', 'session.end']);
   const gap = r.events.find((e: { type: string }) => e.type === 'capture.interrupted').payload;
@@ -60,6 +69,7 @@ test('reload → recover → continue: a second part after a gap event; the bund
   expect(r.files.map((f: { name: string; role: string }) => `${f.name}:${f.role}`)).toEqual([
     'media/recording-1.webm:recording',
     'media/recording-2.webm:recording',
+    'media/id-card-front.jpg:id-card',
     'events.jsonl:events',
   ]);
   expect(r.parts.map((p: { status: string }) => p.status)).toEqual(['interrupted', 'finished']);

@@ -16,14 +16,18 @@
  */
 import type {
   ByteSink,
+  ByteSource,
   DeviceKey,
   EvidenceEvent,
   JsonValue,
   Manifest,
+  ManifestFile,
   PublicJwk,
   StepSummary,
 } from '@dualrec/evidence';
-import { BundleWriter } from '@dualrec/evidence/bundle-writer';
+import { BundleWriter, type MediaInfo } from '@dualrec/evidence/bundle-writer';
+import { crc32 } from '@dualrec/evidence/crc32';
+import { contentHash } from '@dualrec/evidence/digest';
 import { DualrecError } from '@dualrec/evidence/errors';
 import { type EventClock, EvidenceLog, SESSION_END, systemClock } from '@dualrec/evidence/event-log';
 import { generateContentKey } from '@dualrec/evidence/keywrap';
@@ -36,6 +40,7 @@ import {
   CaptureStore,
   type StoredPart,
   type StoredSession,
+  type StoredStill,
   type StoreOptions,
   unwrapFromStorage,
   wrapForStorage,
@@ -43,6 +48,8 @@ import {
 
 /** 16 KiB records: each ~1 s chunk ends in a padded record, so smaller records waste less. */
 export const RECORDING_RECORD_SIZE = 16384;
+/** Stills are sealed whole, once: the default record size wastes nothing on padding. */
+const STILL_RECORD_SIZE = 65536;
 
 export interface SessionEnvironment extends StoreOptions {
   /** An open store to share (otherwise the session opens and owns one). */
@@ -187,6 +194,68 @@ export class CaptureSession {
     return this.log.append(type, payload, options);
   }
 
+  /**
+   * Seals a still (an ID card photo, the best frame) at once and stores only the sealed bytes, so
+   * it survives a reload like the recording does and plaintext never reaches storage. The entry
+   * goes into the bundle after the recording parts. Same shape as BundleWriter.addMedia, so the
+   * session can be passed as the `writer` of recordCardCapture / recordBestFrame; the returned
+   * entry is exactly what the manifest will list (stored ZIP entries are the sealed bytes as is).
+   */
+  async addMedia(info: MediaInfo, plaintext: ByteSource): Promise<ManifestFile> {
+    this.checkOpen();
+    const stills = this.record.stills ?? [];
+    if (this.record.parts.some((p) => p.name === info.name) || stills.some((s) => s.name === info.name)) {
+      throw new DualrecError('BAD_USAGE', { detail: `${info.name} is already in this session` });
+    }
+    if (!/^media\/[a-z0-9][a-z0-9._-]*$/.test(info.name)) {
+      throw new DualrecError('BAD_USAGE', { detail: `${info.name} is not a media/... entry name` });
+    }
+    const sealer = await RecordSealer.create(this.key, { recordSize: STILL_RECORD_SIZE });
+    const pieces: Uint8Array[] = [];
+    for await (const chunk of plaintext) pieces.push(...(await sealer.push(chunk)));
+    pieces.push(...(await sealer.finish()));
+    const sealed = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+    let offset = 0;
+    for (const piece of pieces) {
+      sealed.set(piece, offset);
+      offset += piece.length;
+    }
+    const still: StoredStill = {
+      name: info.name,
+      role: info.role,
+      mediaType: info.mediaType,
+      sealed,
+      recordSize: STILL_RECORD_SIZE,
+      records: sealer.recordCount,
+    };
+    this.record.stills = [...stills, still];
+    this.record.updatedWall = this.clock.wall();
+    try {
+      await this.store.putSession(this.record);
+    } catch (error) {
+      this.record.stills = stills;
+      throw error;
+    }
+    return {
+      name: info.name,
+      role: info.role,
+      mediaType: info.mediaType,
+      size: sealed.length,
+      contentHash: await contentHash(sealed),
+      crc32: crc32(sealed),
+      encryption: {
+        contentEncoding: 'aes128gcm',
+        recordSize: STILL_RECORD_SIZE,
+        records: sealer.recordCount,
+      },
+    };
+  }
+
+  /** The stills sealed so far (names, roles and sizes; the bytes stay sealed). */
+  get stills(): readonly Readonly<Omit<StoredStill, 'sealed'> & { size: number }>[] {
+    return (this.record.stills ?? []).map(({ sealed, ...rest }) => ({ ...rest, size: sealed.length }));
+  }
+
   /** Starts a new recording part from an open camera. One recording at a time. */
   async startRecording(camera: Camera, options: RecordingOptions = {}): Promise<Recording> {
     this.checkOpen();
@@ -257,6 +326,11 @@ export class CaptureSession {
         { name: part.name, role: 'recording', mediaType: part.mimeType },
         this.store.partBytes(r.id, part),
       );
+    }
+    for (const still of r.stills ?? []) {
+      await writer.addSealedMedia({ name: still.name, role: still.role, mediaType: still.mediaType }, [
+        still.sealed,
+      ]);
     }
     if (options.addMedia) await options.addMedia(writer);
     return writer.finish(this.log, options.steps ?? []);

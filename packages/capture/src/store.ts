@@ -68,6 +68,22 @@ export interface StoredSession {
   meta: BundleMeta;
   recordSize: number;
   parts: StoredPart[];
+  /**
+   * Stills (ID card photos, the best frame) sealed when they were taken: a whole RFC 8188 body
+   * each, written into the bundle after the recording parts. Absent in sessions stored before
+   * stills existed.
+   */
+  stills?: StoredStill[];
+}
+
+export interface StoredStill {
+  name: string;
+  role: string;
+  mediaType: string;
+  /** Header + records, exactly the bytes of the bundle entry. */
+  sealed: Uint8Array;
+  recordSize: number;
+  records: number;
 }
 
 export interface StoredChunk {

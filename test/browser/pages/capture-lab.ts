@@ -16,6 +16,7 @@ import {
   blobSource,
   type DualrecError,
   issueTicket,
+  openBundle,
   type PrivateJwk,
   type PublicJwk,
   toBase64Url,
@@ -31,6 +32,15 @@ interface LenderKeys {
 
 const SCRIPT = { id: 'capture-lab', sha256: '0'.repeat(64), segments: ['risk'] };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A stand-in still (an ID photo's bytes): JPEG magic, then a pattern the plaintext search looks for. */
+function stillBytes(): Uint8Array {
+  const bytes = new Uint8Array(40_000);
+  bytes.set([0xff, 0xd8, 0xff, 0xe0]);
+  for (let i = 4; i < bytes.length; i++) bytes[i] = (i * 31 + (i >> 7)) & 0xff;
+  return bytes;
+}
+const STILL = { name: 'media/id-card-front.jpg', role: 'id-card', mediaType: 'image/jpeg' };
 
 async function newSession(
   keys: LenderKeys,
@@ -195,7 +205,10 @@ const lab = {
     const camera = await openCamera({ events: session.log });
     const recording = await session.startRecording(camera);
     await recording.segmentStart('risk');
+    // A still sealed before the reload must come back with the session.
+    const stillEntry = await session.addMedia(STILL, [stillBytes()]);
     live = { session, camera, recording };
+    localStorage.setItem('capture-lab-still', JSON.stringify(stillEntry));
     return session.id;
   },
 
@@ -214,6 +227,18 @@ const lab = {
     const report = await bundleReport(session, keys);
     const stored = await idbBytes();
     const inStore = plaintextFound(stored, plain);
+    const still = stillBytes();
+    const stillInStore = plaintextFound(stored, still.slice(4)).filter((n) => n !== 'EBML header');
+    const opened = await openBundle(blobSource(new Blob([report.bundle as BlobPart])), {
+      ticketKeys: [keys.ticketPublic],
+      decryptionKey: keys.encPrivate,
+    });
+    const stillParts: Uint8Array[] = [];
+    for await (const p of opened.decryptFile(STILL.name)) stillParts.push(p);
+    const stillBack = new Uint8Array(await new Blob(stillParts as BlobPart[]).arrayBuffer());
+    const stillSame = stillBack.length === still.length && stillBack.every((b, i) => b === still[i]);
+    const stillEntry = JSON.parse(localStorage.getItem('capture-lab-still') ?? 'null');
+    const stillInManifest = opened.manifest.files.find((f) => f.name === STILL.name) ?? null;
     await session.discard();
     const after = await recoverSessions({ includeEnded: true });
     return {
@@ -222,6 +247,10 @@ const lab = {
       bundle: report.bundle.length,
       plain: toBase64Url(plain),
       inStore,
+      stillInStore,
+      stillSame,
+      stillEntry,
+      stillInManifest,
       left: after.length,
     };
   },
