@@ -42,6 +42,12 @@ const RETRYABLE: readonly DualrecErrorCode[] = [
   'OCR_IMAGE_TOO_LARGE',
   'MODEL_LOAD_FAILED',
   'ASSET_FETCH_FAILED',
+  // The recording step again starts a new part; the earlier part stays in the bundle.
+  'CAMERA_ENDED',
+  'CAMERA_IN_USE',
+  'CAMERA_PERMISSION_DENIED',
+  'RECORDER_FAILED',
+  'STORAGE_QUOTA_EXCEEDED',
 ];
 
 interface Waiter {
@@ -93,11 +99,9 @@ export class DualrecSession {
       elderMode: options.elderMode ?? false,
       preload: new Preloader(),
       deviceKey: null,
-      contentKey: null,
       grant: null,
+      capture: null,
       log: null,
-      writer: null,
-      sink: null,
       script: null,
       scriptSha256: null,
       camera: null,
@@ -134,8 +138,8 @@ export class DualrecSession {
     return this.runtime.elderMode;
   }
 
-  /** The sealed bundle's bytes, once the seal step has run (the lender's copy is on the server). */
-  get bundle(): Uint8Array | null {
+  /** The sealed bundle, once the seal step has run (the lender's copy is on the server). */
+  get bundle(): Blob | null {
     return this.runtime.bundle;
   }
 
@@ -257,7 +261,7 @@ export class DualrecSession {
       this.emitter.emit('complete', {
         sessionId: grant?.sessionId ?? '',
         bundleSha256: bundleSha256 ?? '',
-        bundleSize: bundle?.length ?? 0,
+        bundleSize: bundle?.size ?? 0,
         receipt,
       });
       await this.release();
@@ -366,6 +370,8 @@ export class DualrecSession {
     this.externalAbort?.();
     this.runtime.camera?.close();
     this.runtime.camera = null;
+    // Stops a running recording (its part stays stored for recovery) and closes the database.
+    await this.runtime.capture?.closeAsync().catch(() => undefined);
     await this.runtime.preload.close();
   }
 }

@@ -1,12 +1,6 @@
 /** The contract between the controller and each step's implementation (one file per step in ./steps). */
-import type {
-  BundleWriter,
-  DeviceKey,
-  EvidenceLog,
-  JsonValue,
-  MemorySink,
-  StepSummary,
-} from '@dualrec/evidence';
+import type { Camera, CaptureSession } from '@dualrec/capture';
+import type { DeviceKey, EvidenceLog, JsonValue, StepSummary } from '@dualrec/evidence';
 import type { UploadReceiptInfo } from './events.js';
 import type { MessageKey, UiLocale } from './i18n.js';
 import type { SessionOptions } from './options.js';
@@ -36,18 +30,23 @@ export interface SessionRuntime {
   elderMode: boolean;
   readonly preload: Preloader;
   deviceKey: DeviceKey | null;
-  contentKey: Uint8Array | null;
   grant: TicketGrant | null;
+  /**
+   * The persisted capture session (IndexedDB): ticket, keys, every event line, the sealed
+   * recording chunks and stills. It outlives a reload; the upload step discards it once the
+   * lender's receipt says the bundle arrived intact.
+   */
+  capture: CaptureSession | null;
+  /** The session's evidence log (`capture.log`). */
   log: EvidenceLog | null;
-  writer: BundleWriter | null;
-  sink: MemorySink | null;
   /** The rendered disclosure script (speech's RenderedScript) and its fingerprint. */
   script: unknown;
   scriptSha256: string | null;
   /** Front camera + microphone, opened for liveness and kept for the recording (one permission prompt). */
-  camera: { stream: MediaStream; close(): void } | null;
+  camera: Camera | null;
   summaries: StepSummary[];
-  bundle: Uint8Array | null;
+  /** The sealed bundle (Blob: the recording stays in browser blob storage, not the JS heap). */
+  bundle: Blob | null;
   bundleSha256: string | null;
   receipt: UploadReceiptInfo | null;
 }

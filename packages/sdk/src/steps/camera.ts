@@ -2,10 +2,15 @@
  * One camera + microphone stream for the liveness check and the recording, so the applicant sees
  * one permission prompt and the recording shows the same face the liveness check saw.
  */
+import type { Camera } from '@dualrec/capture';
 import { DualrecError } from '@dualrec/evidence';
 import type { StepContext } from '../step.js';
 
-export async function ensureCamera(context: StepContext): Promise<{ stream: MediaStream; close(): void }> {
+/**
+ * Opens the front camera and microphone with the evidence constraints of @dualrec/capture (camera
+ * facts, track ends, device and visibility changes go into the log), or reuses the open one.
+ */
+export async function ensureCamera(context: StepContext): Promise<Camera> {
   const { runtime } = context;
   const live = runtime.camera?.stream.getTracks().every((t) => t.readyState === 'live');
   if (runtime.camera && live) return runtime.camera;
@@ -14,6 +19,7 @@ export async function ensureCamera(context: StepContext): Promise<{ stream: Medi
   const { openCamera } = await import('@dualrec/capture');
   const camera = await openCamera({
     facing: 'user',
+    ...(runtime.log ? { events: runtime.log } : {}),
     ...(runtime.options.mediaDevices ? { mediaDevices: runtime.options.mediaDevices } : {}),
     signal: context.signal,
   });

@@ -74,8 +74,8 @@ function mimeOf(blob: Blob): 'image/jpeg' | 'image/png' {
 
 async function runCard(context: StepContext, side: 'front' | 'back'): Promise<StepResult> {
   const { runtime, signal } = context;
-  const { log, writer } = runtime;
-  if (!log || !writer) throw new DualrecError('BAD_USAGE', { detail: 'the support step must run first' });
+  const { log, capture } = runtime;
+  if (!log || !capture) throw new DualrecError('BAD_USAGE', { detail: 'the support step must run first' });
   const readerLoad = preloadCardReader(context);
   const step = side === 'front' ? 'id-front' : 'id-back';
   let previewUrl: string | null = null;
@@ -124,12 +124,13 @@ async function runCard(context: StepContext, side: 'front' | 'back'): Promise<St
       const { recordCardCapture } = await import('@dualrec/ocr');
       await recordCardCapture({
         log,
-        writer,
+        // Sealed now and persisted with the session (never stored in plaintext).
+        writer: capture,
         side,
         image: { bytes, mime, width: size.width, height: size.height },
         result,
         trigger: 'upload',
-        file: `media/id-card-${side}-${attempts}.${mime === 'image/png' ? 'png' : 'jpg'}`,
+        file: `media/id-card-${side}-${context.attempt}-${attempts}.${mime === 'image/png' ? 'png' : 'jpg'}`,
       });
       const checked = fieldViews(result);
       return {

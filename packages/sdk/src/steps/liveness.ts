@@ -49,8 +49,8 @@ export function faceEventPayload(event: FaceEvent): { type: string; payload: { [
 
 export async function runLiveness(context: StepContext): Promise<StepResult> {
   const { runtime, signal } = context;
-  const { writer } = runtime;
-  if (!writer) throw new DualrecError('BAD_USAGE', { detail: 'the support step must run first' });
+  const { capture, log } = runtime;
+  if (!capture || !log) throw new DualrecError('BAD_USAGE', { detail: 'the support step must run first' });
   const locale = runtime.locale;
   const camera = await ensureCamera(context);
   const show = (
@@ -125,7 +125,13 @@ export async function runLiveness(context: StepContext): Promise<StepResult> {
     },
     signal,
   });
-  const result = await session.run();
+  let result: Awaited<ReturnType<typeof session.run>>;
+  try {
+    result = await session.run();
+  } finally {
+    await session.close().catch(() => undefined);
+    video.srcObject = null;
+  }
   if (result.verdict !== 'passed') {
     show('failed', context.t('liveness.failed'));
     if (result.verdict === 'locked-out') throw new DualrecError('LIVENESS_LOCKED_OUT');
@@ -134,10 +140,13 @@ export async function runLiveness(context: StepContext): Promise<StepResult> {
     });
   }
   if (result.bestFrame) {
-    const bytes = new Uint8Array(await result.bestFrame.jpeg.arrayBuffer());
-    await writer.addMedia({ name: 'media/best-frame.jpg', role: 'best-frame', mediaType: 'image/jpeg' }, [
-      bytes,
-    ]);
+    // Sealed now and kept with the session: a reload during the recording does not lose it.
+    await face.recordBestFrame({
+      log,
+      writer: capture,
+      bestFrame: result.bestFrame,
+      file: `media/best-frame-${context.attempt}.jpg`,
+    });
   }
   return {
     status: 'passed',

@@ -5,6 +5,8 @@
  * measured per segment (@dualrec/face) and the analyzer's jawOpen feeds the lip-sync check. Each
  * segment start/end is a marker with recording-relative time, so an auditor can seek to it.
  */
+
+import type { RecordingSummary } from '@dualrec/capture';
 import { DualrecError, type JsonValue } from '@dualrec/evidence';
 import type { FaceAnalyzer, PresenceSession } from '@dualrec/face';
 import type {
@@ -20,26 +22,33 @@ import type { StepContext, StepResult } from '../step.js';
 import type { RecordingView } from '../views.js';
 import { ensureCamera, playingVideo } from './camera.js';
 import { faceEventPayload, preloadFaceAnalyzer } from './liveness.js';
-import { startRecorder } from './recorder.js';
 
-/** Forwards the runner's events to the log and turns segment boundaries into markers. */
+/**
+ * Forwards the runner's events to the log and turns segment boundaries into recording markers
+ * (recording-relative time, so an auditor can seek to each segment). Appends are chained so the
+ * log keeps the runner's order; the first failure is reported by settled().
+ */
 class SegmentSink implements SpeechEventSink {
   private pending: Promise<unknown> = Promise.resolve();
   private failure: unknown;
 
   constructor(
     private readonly context: StepContext,
-    private readonly onSegment: (edge: 'start' | 'end', segmentId: string) => void,
+    private readonly onSegment: (edge: 'start' | 'end', segmentId: string) => Promise<unknown>,
   ) {}
 
   emit(event: SpeechEvent): void {
     const segmentId = typeof event.payload.segmentId === 'string' ? event.payload.segmentId : null;
-    if (segmentId && event.type === 'speech.segment.start') this.onSegment('start', segmentId);
-    const append = this.context.log(event.type, event.payload, event.sealed);
-    this.pending = Promise.all([this.pending, append]).catch((error: unknown) => {
+    if (segmentId && event.type === 'speech.segment.start')
+      this.chain(() => this.onSegment('start', segmentId));
+    this.chain(() => this.context.log(event.type, event.payload, event.sealed));
+    if (segmentId && event.type === 'speech.segment') this.chain(() => this.onSegment('end', segmentId));
+  }
+
+  private chain(work: () => Promise<unknown>): void {
+    this.pending = this.pending.then(work).catch((error: unknown) => {
       this.failure ??= error;
     });
-    if (segmentId && event.type === 'speech.segment') this.onSegment('end', segmentId);
   }
 
   async settled(): Promise<void> {
@@ -58,9 +67,9 @@ function phaseOf(view: RunnerView): RecordingView['phase'] {
 
 export async function runRecording(context: StepContext): Promise<StepResult> {
   const { runtime, signal } = context;
-  const { writer, log, contentKey } = runtime;
+  const { capture, log } = runtime;
   const script = runtime.script as RenderedScript | null;
-  if (!writer || !log || !contentKey || !script)
+  if (!capture || !log || !script)
     throw new DualrecError('BAD_USAGE', { detail: 'the support step must run first' });
   const camera = await ensureCamera(context);
   const speech = await import('@dualrec/speech');
@@ -94,17 +103,24 @@ export async function runRecording(context: StepContext): Promise<StepResult> {
     });
   }
 
-  const recorder = await startRecorder(context, camera.stream);
+  // A failing recording (camera unplugged, storage full, recorder died) stops the script: the
+  // part so far stays stored and sealed, and a retry of this step records a new part.
+  const recordingFailed = new AbortController();
+  const recorder = await capture.startRecording(camera, {
+    onError: (error) => recordingFailed.abort(error),
+  });
+  const runSignal = AbortSignal.any([signal, recordingFailed.signal]);
   presence?.start();
   const mic = await speech.MicrophoneAudioSource.open(camera.stream);
   const prompter = new speech.FallbackPrompter(
     new speech.SpeechSynthesisPrompter({ voicesTimeoutMs: 500 }),
     null,
   );
-  const sink = new SegmentSink(context, (edge, segmentId) => {
+  const sink = new SegmentSink(context, async (edge, segmentId) => {
     if (edge === 'start') presence?.segmentStart(segmentId);
     else presence?.segmentEnd(segmentId);
-    recorder.mark(edge === 'start' ? 'recording.segment.start' : 'recording.segment.end', { segmentId });
+    if (!recorder.isActive) return;
+    await (edge === 'start' ? recorder.segmentStart(segmentId) : recorder.segmentEnd(segmentId));
   });
   const runner: ScriptRunner = new speech.ScriptRunner({
     script,
@@ -144,11 +160,14 @@ export async function runRecording(context: StepContext): Promise<StepResult> {
     }
   })().catch(() => undefined);
 
-  let result: FlowResult;
-  let recording: Awaited<ReturnType<typeof recorder.stop>>;
+  let result: FlowResult | null = null;
+  let runError: unknown = null;
+  let recording: RecordingSummary;
   try {
-    result = await runner.run(signal);
+    result = await runner.run(runSignal);
     await sink.settled();
+  } catch (error) {
+    runError = error;
   } finally {
     clearInterval(ticker);
     unsubscribe();
@@ -160,13 +179,8 @@ export async function runRecording(context: StepContext): Promise<StepResult> {
     recording = await recorder.stop();
   }
   void actions;
-  context.progress('seal.working', null);
-  for (const part of recording.parts) {
-    await writer.addSealedMedia(
-      { name: part.name, role: 'recording', mediaType: part.mediaType },
-      part.sealed,
-    );
-  }
+  if (recorder.error) throw recorder.error;
+  if (runError !== null || !result) throw runError;
   if (result.outcome !== 'completed') {
     throw new DualrecError('SESSION_STEP_FAILED', {
       detail: `disclosure ${result.outcome}: ${result.reasons.join(', ')}`,
@@ -177,8 +191,10 @@ export async function runRecording(context: StepContext): Promise<StepResult> {
     scriptSha256: result.sha256,
     segments: script.segments.length,
     durationMs: Math.round(performance.now() - startedAt),
-    parts: recording.parts.length,
-    mediaType: recording.parts[0]?.mediaType ?? '',
+    part: recording.part,
+    recordedMs: Math.round(recording.durationMs),
+    mediaType: recording.mimeType,
+    sealedBytes: recording.sealedBytes,
     facePresence: presence !== null,
   };
   return { status: context.mode === 'full' ? 'passed' : 'fallback', summary };

@@ -2,24 +2,29 @@
  * Ends the evidence log and signs the manifest with the device key: from here on any change to
  * any byte of the bundle is detectable. The device cannot run the full verify() (it does not hold
  * the lender's ticket key); the lender's server does on receipt and says so in the receipt.
+ *
+ * The capture session stays in IndexedDB until the upload step has the lender's receipt: if the
+ * tab dies between here and there, recovery rebuilds the same evidence.
  */
 import { DualrecError, sha256Hex } from '@dualrec/evidence';
 import type { StepContext, StepResult } from '../step.js';
 
 export async function runSeal(context: StepContext): Promise<StepResult> {
   const { runtime } = context;
-  const { log, writer, sink } = runtime;
-  if (!log || !writer || !sink)
-    throw new DualrecError('BAD_USAGE', { detail: 'the support step must run first' });
+  const { capture } = runtime;
+  if (!capture) throw new DualrecError('BAD_USAGE', { detail: 'the support step must run first' });
   context.view({ step: 'seal', fraction: null, offline: false });
   context.progress('seal.working', null);
   const started = performance.now();
-  if (!log.isEnded) await log.append('session.end', { status: 'completed', mode: context.mode });
+  // The camera is no longer needed: release it before the (CPU-heavy) sealing.
+  runtime.camera?.close();
+  runtime.camera = null;
+  if (capture.status === 'open') await capture.end({ status: 'completed', mode: context.mode });
   const summaries = [...runtime.summaries, { name: 'seal', status: 'passed' as const, summary: {} }];
-  const { manifest, size } = await writer.finish(log, summaries);
-  const bundle = await sink.bytes();
-  runtime.bundle = bundle;
-  runtime.bundleSha256 = await sha256Hex(bundle);
+  const { blob, manifest, size } = await capture.bundleBlob({ steps: summaries });
+  context.progress('seal.working', 0.9);
+  runtime.bundle = blob;
+  runtime.bundleSha256 = await sha256Hex(new Uint8Array(await blob.arrayBuffer()));
   context.progress('seal.working', 1);
   return {
     status: 'passed',

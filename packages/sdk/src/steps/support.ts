@@ -4,14 +4,7 @@
  * fingerprint, the bundle content key, and the evidence log's `session.start`. Nothing personal
  * is collected here (consent comes next).
  */
-import {
-  BundleWriter,
-  DualrecError,
-  EvidenceLog,
-  generateContentKey,
-  generateDeviceKey,
-  MemorySink,
-} from '@dualrec/evidence';
+import { DualrecError, generateDeviceKey } from '@dualrec/evidence';
 import type { StepContext, StepResult } from '../step.js';
 import { fetchTicket } from '../ticket.js';
 import { SDK_NAME, SDK_VERSION } from '../version.js';
@@ -64,22 +57,22 @@ export async function runSupport(context: StepContext): Promise<StepResult> {
     ));
   signal.throwIfAborted();
 
-  const contentKey = generateContentKey();
-  const log = new EvidenceLog({ sessionId: grant.sessionId, contentKey });
-  const sink = new MemorySink();
-  const writer = BundleWriter.create({
-    sink,
+  // Persisted at once (IndexedDB): from the first event on, a reload or crash loses nothing.
+  const { CaptureSession } = await import('@dualrec/capture');
+  const capture = await CaptureSession.create({
     sessionId: grant.sessionId,
-    lenderId: grant.lenderId,
     ticket: grant.ticket,
-    deviceKey,
-    contentKey,
+    lenderId: grant.lenderId,
     recipients: grant.recipients,
-    sdk: { name: SDK_NAME, version: SDK_VERSION },
-    device: deviceFacts(),
-    script: { id: script.scriptId, sha256, segments: script.segments.map((s) => s.id) },
+    deviceKey,
+    meta: {
+      sdk: { name: SDK_NAME, version: SDK_VERSION },
+      device: deviceFacts(),
+      script: { id: script.scriptId, sha256, segments: script.segments.map((s) => s.id) },
+    },
   });
-  Object.assign(runtime, { deviceKey, grant, contentKey, log, sink, writer, script, scriptSha256: sha256 });
+  const log = capture.log;
+  Object.assign(runtime, { deviceKey, grant, capture, log, script, scriptSha256: sha256 });
   await log.append('session.start', {
     sessionId: grant.sessionId,
     scriptId: script.scriptId,
