@@ -2,6 +2,7 @@
  * The controller with controlled steps (the `stepRunners` seam): event order, applicant actions,
  * retry, cancel, pause at a step boundary, AbortSignal, and release of what the steps opened.
  */
+import type { Camera } from '@dualrec/capture';
 import { DualrecError, EvidenceLog } from '@dualrec/evidence';
 import { describe, expect, it } from 'vitest';
 import type { SessionEventMap, SessionEventType } from './events.js';
@@ -176,7 +177,8 @@ describe('DualrecSession', () => {
     const session = createSession(
       options({
         recording: async (context) => {
-          context.runtime.camera = { stream: {} as MediaStream, close: () => stopped++ };
+          // A stand-in with the one method release() uses.
+          context.runtime.camera = { stream: {} as MediaStream, close: () => stopped++ } as unknown as Camera;
           context.signal.addEventListener('abort', () => {
             aborted = true;
           });
