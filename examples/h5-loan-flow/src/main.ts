@@ -115,6 +115,9 @@ document.getElementById('apply')?.addEventListener('click', async () => {
       ],
     },
     ...(steps ? { steps } : {}),
+    // ?liveness=passive: no challenges, the passive checks only (the demo's unattended run uses
+    // it: a fixture video cannot follow instructions).
+    ...(params.get('liveness') === 'passive' ? { liveness: { challenges: [] } } : {}),
   });
   // For the lender's own page logic (and the demo's unattended run): the outcome as data attributes.
   flow.addEventListener('dualrec-state', (e) => {

@@ -213,8 +213,18 @@ export class DualrecFlowElement extends LitElement {
         }
       </header>
       <div class="sr-only" aria-live="polite" role="status">${this.announcement}</div>
-      <main>${this.renderBody(step)}</main>
+      <main data-step=${step ?? ''} data-phase=${this.phaseOf(step)}>${this.renderBody(step)}</main>
     `;
+  }
+
+  /** What the body shows, as an attribute (for the lender's analytics, styling and tests). */
+  private phaseOf(step: StepName | undefined): string {
+    if (this.complete) return 'complete';
+    if (this.state?.status === 'cancelled') return 'cancelled';
+    if (this.errorInfo && this.state?.status === 'failed') return 'error';
+    const view = this.stepView;
+    if (!view || view.step !== step) return 'waiting';
+    return 'phase' in view ? view.phase : 'working';
   }
 
   private renderBody(step: StepName | undefined): TemplateResult | typeof nothing {
