@@ -186,6 +186,23 @@ export const ERROR_MESSAGES = {
     en: 'This step was not completed. Please try again.',
     'zh-CN': '本步骤未完成，请重试。',
   },
+  // Lender server and upload (@dualrec/server, @dualrec/upload).
+  TIMESTAMP_FAILED: {
+    en: 'The time-stamping authority did not issue a time-stamp.',
+    'zh-CN': '时间戳服务未能签发时间戳。',
+  },
+  UPLOAD_FAILED: {
+    en: 'The recording could not be sent. It is kept on this phone and will be sent when the network is back; keep this page open or come back later.',
+    'zh-CN': '录像暂未发送成功，已保存在本机，网络恢复后会继续发送。请保持页面打开或稍后再回来。',
+  },
+  UPLOAD_REJECTED: {
+    en: 'The lender could not accept the recording. Please contact the lender; the recording is kept on this phone.',
+    'zh-CN': '机构未能接收本次录像，请联系机构；录像已保存在本机。',
+  },
+  UPLOAD_RECEIPT_MISMATCH: {
+    en: 'The lender received different data from what this phone sent. Please try sending again.',
+    'zh-CN': '机构收到的数据与本机发送的不一致，请重新发送。',
+  },
   ABORTED: {
     en: 'The operation was cancelled.',
     'zh-CN': '操作已取消。',

@@ -7,12 +7,13 @@
 import { BundleWriter } from './bundle-writer.js';
 import { toHex, utf8 } from './bytes.js';
 import { sha256Hex } from './digest.js';
+import { DualrecError } from './errors.js';
 import { type EventClock, EvidenceLog } from './event-log.js';
 import { type DeviceKey, generateDeviceKey, type PrivateJwk, type PublicJwk } from './keys.js';
 import { generateContentKey } from './keywrap.js';
 import type { Manifest } from './manifest.js';
 import type { ByteSink, ByteSource } from './streams.js';
-import { issueTicket } from './ticket.js';
+import { issueTicket, readTicketUnverified } from './ticket.js';
 
 export const SAMPLE_SCRIPT_SEGMENTS = ['risk-disclosure', 'confirm-rate', 'confirm-voluntary'] as const;
 
@@ -43,6 +44,11 @@ export interface SampleOptions {
   ticketTtlSeconds?: number;
   deviceKey?: DeviceKey;
   sessionId?: string;
+  /**
+   * A ticket the lender already issued for `deviceKey` (server tests: the ticket must be one the
+   * server knows). Its session id, lender id and script id are used; ticketSigningKey is unused.
+   */
+  ticket?: string;
 }
 
 export interface SampleResult {
@@ -68,23 +74,30 @@ export async function writeSampleBundle(options: SampleOptions): Promise<SampleR
   const startedAt = options.startedAt ?? Date.now();
   const seconds = options.seconds ?? 6;
   const deviceKey = options.deviceKey ?? (await generateDeviceKey());
+  const given = options.ticket ? readTicketUnverified(options.ticket)?.claims : undefined;
+  if (options.ticket && !given) throw new DualrecError('BAD_USAGE', { detail: 'ticket is not a JWT' });
   const sessionId =
-    options.sessionId ?? `sample-${toHex(globalThis.crypto.getRandomValues(new Uint8Array(8)))}`;
-  const lenderId = 'lender.example';
-  const scriptId = 'loan-disclosure-zh-CN-v1';
-  const nonce = toHex(globalThis.crypto.getRandomValues(new Uint8Array(16)));
-  const ticket = await issueTicket(
-    {
-      lenderId,
-      sessionId,
-      scriptId,
-      nonce,
-      deviceKeyThumbprint: options.ticketThumbprint ?? deviceKey.thumbprint,
-      now: options.ticketIssuedAt ?? startedAt - 30_000,
-      ttlSeconds: options.ticketTtlSeconds ?? 15 * 60,
-    },
-    options.ticketSigningKey,
-  );
+    (given?.sid as string | undefined) ??
+    options.sessionId ??
+    `sample-${toHex(globalThis.crypto.getRandomValues(new Uint8Array(8)))}`;
+  const lenderId = (given?.iss as string | undefined) ?? 'lender.example';
+  const scriptId = (given?.script as string | undefined) ?? 'loan-disclosure-zh-CN-v1';
+  const nonce =
+    (given?.nonce as string | undefined) ?? toHex(globalThis.crypto.getRandomValues(new Uint8Array(16)));
+  const ticket =
+    options.ticket ??
+    (await issueTicket(
+      {
+        lenderId,
+        sessionId,
+        scriptId,
+        nonce,
+        deviceKeyThumbprint: options.ticketThumbprint ?? deviceKey.thumbprint,
+        now: options.ticketIssuedAt ?? startedAt - 30_000,
+        ttlSeconds: options.ticketTtlSeconds ?? 15 * 60,
+      },
+      options.ticketSigningKey,
+    ));
   const contentKey = generateContentKey();
   const writer = BundleWriter.create({
     sink: options.sink,

@@ -1,2 +1,37 @@
-// This package has no code yet; see README.md.
-export {};
+export {
+  type BundleIndex,
+  type BundleRecord,
+  type BundleStatus,
+  openIndex,
+  openPostgresIndex,
+  openSqliteIndex,
+  type TicketRecord,
+} from './bundle-index.js';
+export {
+  type CreatedKeySet,
+  createKeySet,
+  KEY_FILES,
+  type LenderKeys,
+  loadLenderKeys,
+  requireKey,
+} from './keys.js';
+export { openFileSource, receiptOf, receiveBundle } from './receive.js';
+export {
+  createServer,
+  type DualrecServer,
+  RECEIPT_HEADER,
+  type Receipt,
+  type ServerOptions,
+  TICKET_PATH,
+  UPLOAD_PATH,
+} from './server.js';
+export { resolveStatic, type StaticMount } from './static-files.js';
+export { type MintTicketOptions, mintTicket, parseTicketRequest, type TicketGrant } from './tickets.js';
+export {
+  describeToken,
+  httpTsa,
+  LocalTsa,
+  type Timestamper,
+  type TimestampToken,
+  verifyTimestampToken,
+} from './timestamp.js';

@@ -1,2 +1,3 @@
-// This package has no code yet; see README.md.
-export {};
+export { DEFAULT_QUEUE_DB, type DrainResult, type QueuedBundle, UploadQueue } from './queue.js';
+export { parseReceipt, parseReceiptHeader, RECEIPT_HEADER, type Receipt } from './receipt.js';
+export { type UploadBundleOptions, uploadBundle, uploadFingerprint } from './upload.js';

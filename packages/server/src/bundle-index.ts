@@ -1,0 +1,269 @@
+/**
+ * The server's index: issued tickets (their single-use nonces) and received bundles (verdict,
+ * hash, where the bytes are, the receipt). SQLite (better-sqlite3) with no set-up by default;
+ * PostgreSQL (pg) when several server instances share one index. Both run the same SQL; the one
+ * that matters for safety is `claimNonce`, a single conditional UPDATE, so two instances racing
+ * with the same replayed ticket cannot both accept it.
+ */
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { DualrecError } from '@dualrec/evidence';
+
+export interface TicketRecord {
+  nonce: string;
+  sessionId: string;
+  lenderId: string;
+  scriptId: string;
+  jkt: string;
+  applicationRef: string;
+  issuedAt: string;
+  expiresAt: string;
+  /** The upload that used the nonce; null while unused. */
+  usedBy: string | null;
+}
+
+export type BundleStatus = 'valid' | 'quarantined';
+
+export interface BundleRecord {
+  uploadId: string;
+  sessionId: string | null;
+  status: BundleStatus;
+  bundleSha256: string;
+  size: number;
+  receivedAt: string;
+  reasons: string[];
+  /** Where the bundle is, relative to the data folder (or the object key). */
+  location: string;
+  /** RFC 3161 time and TSA name, when the TSA answered. */
+  timestamp: { genTime: string; tsa: string } | null;
+}
+
+export interface BundleIndex {
+  readonly kind: 'sqlite' | 'postgres';
+  addTicket(ticket: TicketRecord): Promise<void>;
+  getTicket(nonce: string): Promise<TicketRecord | null>;
+  /** Marks the nonce used by `uploadId`; false when another upload already used it (a replay). */
+  claimNonce(nonce: string, uploadId: string): Promise<boolean>;
+  putBundle(bundle: BundleRecord): Promise<void>;
+  getBundle(uploadId: string): Promise<BundleRecord | null>;
+  listBundles(options?: { status?: BundleStatus; limit?: number }): Promise<BundleRecord[]>;
+  /** Throws when the index cannot be reached (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS tickets (
+    nonce TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    lender_id TEXT NOT NULL,
+    script_id TEXT NOT NULL,
+    jkt TEXT NOT NULL,
+    application_ref TEXT NOT NULL,
+    issued_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_by TEXT
+  )`,
+  `CREATE TABLE IF NOT EXISTS bundles (
+    upload_id TEXT PRIMARY KEY,
+    session_id TEXT,
+    status TEXT NOT NULL,
+    bundle_sha256 TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    received_at TEXT NOT NULL,
+    reasons TEXT NOT NULL,
+    location TEXT NOT NULL,
+    timestamp_json TEXT
+  )`,
+  'CREATE INDEX IF NOT EXISTS bundles_received ON bundles (received_at)',
+];
+
+type Row = Record<string, unknown>;
+
+function ticketFrom(row: Row | undefined): TicketRecord | null {
+  if (!row) return null;
+  return {
+    nonce: String(row.nonce),
+    sessionId: String(row.session_id),
+    lenderId: String(row.lender_id),
+    scriptId: String(row.script_id),
+    jkt: String(row.jkt),
+    applicationRef: String(row.application_ref),
+    issuedAt: String(row.issued_at),
+    expiresAt: String(row.expires_at),
+    usedBy: row.used_by === null || row.used_by === undefined ? null : String(row.used_by),
+  };
+}
+
+function bundleFrom(row: Row | undefined): BundleRecord | null {
+  if (!row) return null;
+  return {
+    uploadId: String(row.upload_id),
+    sessionId: row.session_id === null ? null : String(row.session_id),
+    status: row.status as BundleStatus,
+    bundleSha256: String(row.bundle_sha256),
+    size: Number(row.size),
+    receivedAt: String(row.received_at),
+    reasons: JSON.parse(String(row.reasons)) as string[],
+    location: String(row.location),
+    timestamp: row.timestamp_json
+      ? (JSON.parse(String(row.timestamp_json)) as BundleRecord['timestamp'])
+      : null,
+  };
+}
+
+const TICKET_COLUMNS =
+  'nonce, session_id, lender_id, script_id, jkt, application_ref, issued_at, expires_at, used_by';
+const BUNDLE_COLUMNS =
+  'upload_id, session_id, status, bundle_sha256, size, received_at, reasons, location, timestamp_json';
+
+function ticketValues(t: TicketRecord): unknown[] {
+  return [
+    t.nonce,
+    t.sessionId,
+    t.lenderId,
+    t.scriptId,
+    t.jkt,
+    t.applicationRef,
+    t.issuedAt,
+    t.expiresAt,
+    t.usedBy,
+  ];
+}
+
+function bundleValues(b: BundleRecord): unknown[] {
+  return [
+    b.uploadId,
+    b.sessionId,
+    b.status,
+    b.bundleSha256,
+    b.size,
+    b.receivedAt,
+    JSON.stringify(b.reasons),
+    b.location,
+    b.timestamp ? JSON.stringify(b.timestamp) : null,
+  ];
+}
+
+/** The SQL both back-ends run; `p(n)` writes the n-th (1-based) placeholder in the dialect. */
+function statements(p: (n: number) => string) {
+  const list = (count: number) => Array.from({ length: count }, (_, i) => p(i + 1)).join(', ');
+  return {
+    addTicket: `INSERT INTO tickets (${TICKET_COLUMNS}) VALUES (${list(9)})`,
+    getTicket: `SELECT ${TICKET_COLUMNS} FROM tickets WHERE nonce = ${p(1)}`,
+    claimNonce: `UPDATE tickets SET used_by = ${p(1)} WHERE nonce = ${p(2)} AND (used_by IS NULL OR used_by = ${p(3)})`,
+    putBundle: `INSERT INTO bundles (${BUNDLE_COLUMNS}) VALUES (${list(9)})
+      ON CONFLICT (upload_id) DO UPDATE SET session_id = excluded.session_id, status = excluded.status,
+        bundle_sha256 = excluded.bundle_sha256, size = excluded.size, received_at = excluded.received_at,
+        reasons = excluded.reasons, location = excluded.location, timestamp_json = excluded.timestamp_json`,
+    getBundle: `SELECT ${BUNDLE_COLUMNS} FROM bundles WHERE upload_id = ${p(1)}`,
+    listAll: `SELECT ${BUNDLE_COLUMNS} FROM bundles ORDER BY received_at DESC LIMIT ${p(1)}`,
+    listStatus: `SELECT ${BUNDLE_COLUMNS} FROM bundles WHERE status = ${p(1)} ORDER BY received_at DESC LIMIT ${p(2)}`,
+  };
+}
+
+export async function openSqliteIndex(path: string): Promise<BundleIndex> {
+  // CommonJS native module, loaded only when SQLite is used (a PostgreSQL deployment needs no build).
+  const Database = createRequire(import.meta.url)('better-sqlite3') as typeof import('better-sqlite3');
+  mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  // WAL: readers (admin listing) do not block the upload path; NORMAL is durable across app crashes.
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  for (const sql of SCHEMA) db.exec(sql);
+  const q = statements(() => '?');
+  const prepared = {
+    addTicket: db.prepare(q.addTicket),
+    getTicket: db.prepare(q.getTicket),
+    claimNonce: db.prepare(q.claimNonce),
+    putBundle: db.prepare(q.putBundle),
+    getBundle: db.prepare(q.getBundle),
+    listAll: db.prepare(q.listAll),
+    listStatus: db.prepare(q.listStatus),
+  };
+  return {
+    kind: 'sqlite',
+    async addTicket(t) {
+      prepared.addTicket.run(...ticketValues(t));
+    },
+    async getTicket(nonce) {
+      return ticketFrom(prepared.getTicket.get(nonce) as Row | undefined);
+    },
+    async claimNonce(nonce, uploadId) {
+      return prepared.claimNonce.run(uploadId, nonce, uploadId).changes === 1;
+    },
+    async putBundle(b) {
+      prepared.putBundle.run(...bundleValues(b));
+    },
+    async getBundle(uploadId) {
+      return bundleFrom(prepared.getBundle.get(uploadId) as Row | undefined);
+    },
+    async listBundles(options = {}) {
+      const limit = options.limit ?? 100;
+      const rows = options.status
+        ? prepared.listStatus.all(options.status, limit)
+        : prepared.listAll.all(limit);
+      return (rows as Row[]).map((r) => bundleFrom(r) as BundleRecord);
+    },
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
+
+export async function openPostgresIndex(url: string): Promise<BundleIndex> {
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  try {
+    for (const sql of SCHEMA) await pool.query(sql);
+  } catch (cause) {
+    await pool.end().catch(() => undefined);
+    throw new DualrecError('BAD_USAGE', {
+      detail: `cannot open the PostgreSQL index: ${(cause as Error).message}`,
+      cause,
+    });
+  }
+  const q = statements((n) => `$${n}`);
+  return {
+    kind: 'postgres',
+    async addTicket(t) {
+      await pool.query(q.addTicket, ticketValues(t));
+    },
+    async getTicket(nonce) {
+      return ticketFrom((await pool.query(q.getTicket, [nonce])).rows[0]);
+    },
+    async claimNonce(nonce, uploadId) {
+      return (await pool.query(q.claimNonce, [uploadId, nonce, uploadId])).rowCount === 1;
+    },
+    async putBundle(b) {
+      await pool.query(q.putBundle, bundleValues(b));
+    },
+    async getBundle(uploadId) {
+      return bundleFrom((await pool.query(q.getBundle, [uploadId])).rows[0]);
+    },
+    async listBundles(options = {}) {
+      const limit = options.limit ?? 100;
+      const result = options.status
+        ? await pool.query(q.listStatus, [options.status, limit])
+        : await pool.query(q.listAll, [limit]);
+      return result.rows.map((r) => bundleFrom(r) as BundleRecord);
+    },
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+/** `sqlite:PATH` (or a bare path) → SQLite; `postgres://…` / `postgresql://…` → PostgreSQL. */
+export function openIndex(url: string): Promise<BundleIndex> {
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgresIndex(url);
+  return openSqliteIndex(url.replace(/^sqlite:/, ''));
+}

@@ -1,0 +1,305 @@
+/**
+ * The lender's receiving server (`dualrec serve`):
+ *
+ *   POST /v1/tickets                 { jkt, scriptId, applicationRef } → 201 ticket grant
+ *   /v1/uploads/…                    tus 1.0 (creation, creation-defer-length, termination)
+ *   GET  /v1/uploads/<id>/receipt    the receipt, once the upload finished (also sent as the
+ *                                    `Dualrec-Receipt` header of the final PATCH)
+ *   GET  /health                     the process is up
+ *   GET  /ready                      the index and the data folder can be used
+ *   GET  /… (static mounts)          the lender's H5 page and /dualrec-assets
+ *
+ * Uploads are refused unless they carry a ticket this server issued and whose nonce is unused,
+ * so nobody can fill the disk with arbitrary files. CORS is allowed for the configured H5
+ * origins only (none by default: same origin).
+ */
+import { access, constants, mkdir } from 'node:fs/promises';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import {
+  checkTicketSignature,
+  DualrecError,
+  isDualrecError,
+  type PrivateJwk,
+  type PublicJwk,
+  toBase64Url,
+} from '@dualrec/evidence';
+import { RECEIPT_HEADER, type Receipt } from '@dualrec/upload';
+import { FileStore } from '@tus/file-store';
+import { Server as TusServer } from '@tus/server';
+import pino, { type Logger } from 'pino';
+import { type BundleIndex, openIndex } from './bundle-index.js';
+import { KEY_FILES, loadLenderKeys, requireKey } from './keys.js';
+import { receiptOf, receiveBundle } from './receive.js';
+import { type StaticMount, serveStatic } from './static-files.js';
+import { mintTicket, parseTicketRequest } from './tickets.js';
+import { httpTsa, LocalTsa, type Timestamper } from './timestamp.js';
+
+export const UPLOAD_PATH = '/v1/uploads';
+export const TICKET_PATH = '/v1/tickets';
+
+export interface ServerOptions {
+  /** Folder for uploads, bundles, quarantine, the SQLite index and the local TSA. */
+  dataDir: string;
+  /** Lender key folder (`dualrec keygen`): ticket-signing private key and encryption public key. */
+  keysDir: string;
+  /** 0 = any free port (default 8787). */
+  port?: number;
+  /** Default 127.0.0.1; use 0.0.0.0 to serve the LAN (with TLS in front). */
+  host?: string;
+  /** `sqlite:PATH` (default `sqlite:<dataDir>/index.sqlite`) or `postgres://…`. */
+  db?: string;
+  /** Lender id written into tickets (default "dualrec-demo-lender"). */
+  lenderId?: string;
+  /** H5 origins allowed to call the API from another origin (default none: same origin only). */
+  allowedOrigins?: string[];
+  /** 'local' (default: a local TSA in <dataDir>/tsa), an RFC 3161 URL, or 'none'. */
+  tsa?: 'local' | 'none' | string;
+  /** Folders to serve (the H5 page, the assets). */
+  static?: StaticMount[];
+  /** Extra headers on static responses (e.g. a CSP). */
+  staticHeaders?: Record<string, string>;
+  /** Largest bundle accepted (default 512 MiB). */
+  maxBundleBytes?: number;
+  /** Ticket lifetime (default 30 minutes). */
+  ticketTtlSeconds?: number;
+  logger?: Logger;
+}
+
+export interface DualrecServer {
+  /** http://host:port (after listen). */
+  readonly url: string;
+  readonly index: BundleIndex;
+  readonly dataDir: string;
+  /** The local TSA's certificate (PEM), to verify time-stamps with; null for an external TSA. */
+  readonly tsaCertificate: string | null;
+  listen(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const MAX_JSON_BYTES = 4096;
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  res.end(text);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_JSON_BYTES)
+      throw new DualrecError('BAD_USAGE', { detail: `the body is larger than ${MAX_JSON_BYTES} bytes` });
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch (cause) {
+    throw new DualrecError('BAD_USAGE', { detail: 'the body is not JSON', cause });
+  }
+}
+
+export async function createServer(options: ServerOptions): Promise<DualrecServer> {
+  const log = options.logger ?? pino({ name: 'dualrec-server' });
+  const dataDir = resolve(options.dataDir);
+  const uploadsDir = join(dataDir, 'uploads');
+  await mkdir(uploadsDir, { recursive: true, mode: 0o700 });
+  const keys = await loadLenderKeys(resolve(options.keysDir));
+  const signingKey: PrivateJwk = requireKey(
+    keys.ticketSigningPrivate,
+    options.keysDir,
+    KEY_FILES.ticketSigningPrivate,
+  );
+  const ticketPublic: PublicJwk = requireKey(
+    keys.ticketSigningPublic,
+    options.keysDir,
+    KEY_FILES.ticketSigningPublic,
+  );
+  const recipient: PublicJwk = requireKey(keys.encryptionPublic, options.keysDir, KEY_FILES.encryptionPublic);
+  const index = await openIndex(options.db ?? `sqlite:${join(dataDir, 'index.sqlite')}`);
+  const tsaOption = options.tsa ?? 'local';
+  const timestamper: Timestamper | null =
+    tsaOption === 'none'
+      ? null
+      : tsaOption === 'local'
+        ? await LocalTsa.open(join(dataDir, 'tsa'))
+        : httpTsa(tsaOption);
+  const lenderId = options.lenderId ?? 'dualrec-demo-lender';
+  const allowedOrigins = options.allowedOrigins ?? [];
+  const maxBundleBytes = options.maxBundleBytes ?? 512 * 1024 * 1024;
+
+  const tus = new TusServer({
+    path: UPLOAD_PATH,
+    datastore: new FileStore({ directory: uploadsDir }),
+    relativeLocation: true,
+    maxSize: maxBundleBytes,
+    allowedOrigins,
+    exposedHeaders: [RECEIPT_HEADER],
+    disableTerminationForFinishedUploads: true,
+    async onUploadCreate(_req, upload) {
+      const ticket = upload.metadata?.ticket;
+      const sessionId = upload.metadata?.sessionId;
+      if (!ticket || !sessionId)
+        throw { status_code: 400, body: 'Upload-Metadata must carry "ticket" and "sessionId"\n' };
+      const check = await checkTicketSignature(ticket, [ticketPublic]);
+      if (!check.ok) throw { status_code: 403, body: `the ticket is not valid: ${check.detail}\n` };
+      if (check.claims.sid !== sessionId)
+        throw { status_code: 403, body: 'the ticket is for another session\n' };
+      const issued = await index.getTicket(check.claims.nonce);
+      if (!issued) throw { status_code: 403, body: 'the ticket was not issued by this server\n' };
+      if (issued.usedBy) throw { status_code: 409, body: 'this ticket has already been used for a bundle\n' };
+      log.info({ uploadId: upload.id, sessionId, size: upload.size ?? null }, 'upload created');
+      return { metadata: { sessionId } };
+    },
+    async onUploadFinish(_req, upload) {
+      const receipt = await receiveBundle(
+        { dataDir, index, ticketKeys: [ticketPublic], timestamper },
+        {
+          uploadId: upload.id,
+          path: join(uploadsDir, upload.id),
+          declaredSessionId: upload.metadata?.sessionId ?? null,
+        },
+      );
+      log.info(
+        {
+          uploadId: upload.id,
+          sessionId: receipt.sessionId,
+          verdict: receipt.verdict,
+          reasons: receipt.reasons,
+          sha256: receipt.bundleSha256,
+        },
+        receipt.verdict === 'valid' ? 'bundle received' : 'bundle quarantined',
+      );
+      return {
+        headers: { [RECEIPT_HEADER]: toBase64Url(new TextEncoder().encode(JSON.stringify(receipt))) },
+      };
+    },
+  });
+
+  const corsHeaders = (req: IncomingMessage): Record<string, string> => {
+    const origin = req.headers.origin;
+    if (!origin || !allowedOrigins.includes(origin)) return {};
+    return {
+      'access-control-allow-origin': origin,
+      'access-control-allow-methods': 'GET, POST, OPTIONS',
+      'access-control-allow-headers': 'content-type',
+      vary: 'Origin',
+    };
+  };
+  const staticHeaders = {
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'permissions-policy': 'camera=(self), microphone=(self)',
+    ...options.staticHeaders,
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (path === UPLOAD_PATH || path.startsWith(`${UPLOAD_PATH}/`)) {
+      const receiptMatch = /^\/v1\/uploads\/([A-Za-z0-9_-]+)\/receipt$/.exec(path);
+      if (receiptMatch && req.method === 'GET') {
+        const record = await index.getBundle(receiptMatch[1] as string);
+        if (!record)
+          return sendJson(res, 404, { error: 'no receipt (yet) for this upload' }, corsHeaders(req));
+        return sendJson(res, 200, receiptOf(record), corsHeaders(req));
+      }
+      await tus.handle(req, res);
+      return;
+    }
+    if (path === '/health') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/ready') {
+      try {
+        await index.ping();
+        await access(uploadsDir, constants.W_OK);
+        return sendJson(res, 200, { status: 'ready', index: index.kind });
+      } catch (error) {
+        return sendJson(res, 503, { status: 'not-ready', detail: (error as Error).message });
+      }
+    }
+    if (path === TICKET_PATH) {
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, corsHeaders(req));
+        return void res.end();
+      }
+      if (req.method !== 'POST') return sendJson(res, 405, { error: 'POST only' }, { allow: 'POST' });
+      try {
+        const request = parseTicketRequest(await readJson(req));
+        const grant = await mintTicket({
+          index,
+          lenderId,
+          signingKey,
+          recipients: [recipient],
+          ...request,
+          ...(options.ticketTtlSeconds ? { ttlSeconds: options.ticketTtlSeconds } : {}),
+        });
+        log.info({ sessionId: grant.sessionId, scriptId: request.scriptId }, 'ticket issued');
+        return sendJson(res, 201, grant, corsHeaders(req));
+      } catch (error) {
+        if (isDualrecError(error) && error.code === 'BAD_USAGE')
+          return sendJson(res, 400, { error: error.detail }, corsHeaders(req));
+        throw error;
+      }
+    }
+    if (options.static && (await serveStatic(options.static, req, res, path, staticHeaders))) return;
+    sendJson(res, 404, { error: 'not found' });
+  };
+
+  let http: Server | null = null;
+  let url = '';
+  return {
+    get url() {
+      return url;
+    },
+    index,
+    dataDir,
+    tsaCertificate: timestamper?.certificatePath ?? null,
+    listen() {
+      http = createHttpServer((req, res) => {
+        handle(req, res).catch((error: unknown) => {
+          log.error({ err: error, url: req.url, method: req.method }, 'request failed');
+          if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+          else res.destroy();
+        });
+      });
+      const server = http;
+      return new Promise((resolvePromise, reject) => {
+        server.once('error', reject);
+        server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => {
+          const address = server.address() as AddressInfo;
+          url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+          log.info({ url, dataDir, index: index.kind, tsa: tsaOption }, 'dualrec server listening');
+          resolvePromise();
+        });
+      });
+    },
+    async close() {
+      const server = http;
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((r) => server.close(() => r()));
+      }
+      await index.close();
+    },
+  };
+}
+
+export { RECEIPT_HEADER, type Receipt };

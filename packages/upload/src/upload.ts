@@ -1,0 +1,175 @@
+/**
+ * Sends one sealed bundle to the lender with tus 1.0 (tus-js-client), resumably:
+ *
+ * - The fingerprint is the session id + the bundle's SHA-256, not a file name and mtime, so after
+ *   a reload (browser: the upload URL is kept in localStorage by tus-js-client) or a restart of
+ *   the CLI (a state file) the same bytes resume where the server stopped: a HEAD asks for the
+ *   offset and only the rest is sent.
+ * - Network errors are retried with back-off (`retryDelays`); a server restart looks like one.
+ * - The server's receipt is checked against the hash computed here: the lender holds exactly
+ *   what the device sealed, or the upload fails with UPLOAD_RECEIPT_MISMATCH.
+ */
+import { DualrecError, sha256Hex } from '@dualrec/evidence';
+import * as tus from 'tus-js-client';
+import { parseReceipt, parseReceiptHeader, RECEIPT_HEADER, type Receipt } from './receipt.js';
+
+export interface UploadBundleOptions {
+  /** The tus endpoint, e.g. `https://lender.example/v1/uploads/`. */
+  endpoint: string;
+  /** The bundle: a Blob (browser) or bytes (node and browser). */
+  source: Blob | Uint8Array;
+  /** The session id and ticket from the ticket grant (the server checks both before accepting bytes). */
+  sessionId: string;
+  ticket: string;
+  /** SHA-256 (hex) of the bundle when the caller has it; computed otherwise. */
+  sha256?: string;
+  signal?: AbortSignal;
+  /** Bytes the server has acknowledged so far, and the total. */
+  onProgress?: (sent: number, total: number) => void;
+  /** Called before each retry with the attempt number and the error. */
+  onRetry?: (attempt: number, error: Error) => void;
+  /**
+   * Delays between retries, ms (default: 0, 1, 3, 5, 10, then every 20 s for ~10 minutes). After
+   * the last one the upload fails with UPLOAD_FAILED; the bundle stays wherever the caller keeps
+   * it (the SDK's queue in IndexedDB) for a later attempt.
+   */
+  retryDelays?: number[];
+  /** PATCH size; default: the whole rest in one request (the server keeps what arrived if it breaks). */
+  chunkSize?: number;
+  /** Where upload URLs are remembered for resuming (default: tus-js-client's — localStorage in browsers). */
+  urlStorage?: tus.UrlStorage;
+  /** tus-js-client HTTP stack seam (tests: fault injection). */
+  httpStack?: tus.HttpStack;
+  /** Used for GET <upload>/receipt when the completing response was lost. */
+  fetch?: typeof fetch;
+}
+
+const DEFAULT_RETRY_DELAYS = [0, 1000, 3000, 5000, 10_000, ...Array<number>(30).fill(20_000)];
+
+/** The fingerprint under which the upload URL is remembered. */
+export function uploadFingerprint(sessionId: string, sha256: string): string {
+  return `dualrec-bundle:${sessionId}:${sha256}`;
+}
+
+/** A Node Buffer, described structurally so the browser build needs no node types. */
+interface NodeBufferLike {
+  from(buffer: ArrayBufferLike, byteOffset: number, length: number): Uint8Array;
+}
+
+function asTusInput(source: Blob | Uint8Array): Blob | Uint8Array {
+  if (source instanceof Uint8Array) {
+    // tus-js-client's node reader takes a Buffer; in the browser, a Blob.
+    const NodeBuffer = (globalThis as { Buffer?: NodeBufferLike }).Buffer;
+    if (NodeBuffer) return NodeBuffer.from(source.buffer, source.byteOffset, source.byteLength);
+    return new Blob([source as BlobPart]);
+  }
+  return source;
+}
+
+async function fetchReceipt(
+  uploadUrl: string,
+  doFetch: typeof fetch,
+  signal?: AbortSignal,
+): Promise<Receipt> {
+  const url = `${uploadUrl.replace(/\/$/, '')}/receipt`;
+  // The receipt is written before the completing response is sent, so it is there at once;
+  // a few tries cover a server that restarted in between.
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const response = await doFetch(url, { ...(signal ? { signal } : {}), credentials: 'same-origin' });
+      if (response.ok) return parseReceipt(await response.json());
+      lastError = new Error(`HTTP ${response.status}`);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+  }
+  throw new DualrecError('UPLOAD_FAILED', { detail: `no receipt at ${url}`, cause: lastError });
+}
+
+export async function uploadBundle(options: UploadBundleOptions): Promise<Receipt> {
+  const { endpoint, source, sessionId, ticket, signal } = options;
+  if (!endpoint || !sessionId || !ticket)
+    throw new DualrecError('BAD_USAGE', { detail: 'endpoint, sessionId and ticket are required' });
+  signal?.throwIfAborted();
+  const bytesForHash = source instanceof Uint8Array ? source : null;
+  const sha256 =
+    options.sha256 ?? (await sha256Hex(bytesForHash ?? new Uint8Array(await (source as Blob).arrayBuffer())));
+  const fingerprint = uploadFingerprint(sessionId, sha256);
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+
+  const receipt = await new Promise<Receipt>((resolve, reject) => {
+    let settled = false;
+    const finish = (error: unknown, value?: Receipt) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      if (error) reject(error);
+      else resolve(value as Receipt);
+    };
+    const upload = new tus.Upload(asTusInput(source) as Blob, {
+      endpoint,
+      metadata: { sessionId, ticket, filetype: 'application/zip' },
+      fingerprint: async () => fingerprint,
+      storeFingerprintForResuming: true,
+      removeFingerprintOnSuccess: true,
+      retryDelays: options.retryDelays ?? DEFAULT_RETRY_DELAYS,
+      ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
+      ...(options.urlStorage ? { urlStorage: options.urlStorage } : {}),
+      ...(options.httpStack ? { httpStack: options.httpStack } : {}),
+      onProgress: (sent, total) => options.onProgress?.(sent, total),
+      onShouldRetry: (error, attempt) => {
+        const status = error.originalResponse?.getStatus() ?? 0;
+        // 4xx other than conflict/locked/timeout/too-many are the server saying no: do not hammer.
+        const retry = status === 0 || status >= 500 || [409, 423, 408, 429].includes(status);
+        if (retry) options.onRetry?.(attempt + 1, error);
+        return retry;
+      },
+      onSuccess: ({ lastResponse }) => {
+        const header = lastResponse.getHeader(RECEIPT_HEADER);
+        const got = header
+          ? Promise.resolve().then(() => parseReceiptHeader(header))
+          : fetchReceipt(upload.url as string, doFetch, signal);
+        got.then(
+          (r) => finish(null, r),
+          (e) => finish(e),
+        );
+      },
+      onError: (error) => {
+        const status = (error as tus.DetailedError).originalResponse?.getStatus?.() ?? 0;
+        const body = (error as tus.DetailedError).originalResponse?.getBody?.() ?? '';
+        finish(
+          new DualrecError('UPLOAD_FAILED', {
+            detail: status ? `HTTP ${status}: ${String(body).trim().slice(0, 200)}` : error.message,
+            cause: error,
+            context: { status },
+          }),
+        );
+      },
+    });
+    const onAbort = () => {
+      void upload.abort(false);
+      finish(new DualrecError('ABORTED', { detail: 'the upload was cancelled', cause: signal?.reason }));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    upload
+      .findPreviousUploads()
+      .then((previous) => {
+        const same = previous.find(
+          (p) => p.size === (source instanceof Uint8Array ? source.length : source.size),
+        );
+        if (same) upload.resumeFromPreviousUpload(same);
+        if (!settled) upload.start();
+      })
+      .catch((error: unknown) => finish(error));
+  });
+  if (receipt.bundleSha256 !== sha256) {
+    throw new DualrecError('UPLOAD_RECEIPT_MISMATCH', {
+      detail: `sent ${sha256}, the server holds ${receipt.bundleSha256}`,
+      context: { receipt },
+    });
+  }
+  return receipt;
+}
