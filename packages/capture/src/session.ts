@@ -172,6 +172,11 @@ export class CaptureSession {
     return new CaptureSession(store, ownsStore, record, contentKey, log, clock, storage);
   }
 
+  /** The lender's ticket this session was started with (it is in the manifest too). */
+  get ticket(): string {
+    return this.record.ticket;
+  }
+
   get status(): 'open' | 'ended' {
     return this.record.status;
   }

@@ -196,8 +196,8 @@ export const ERROR_MESSAGES = {
     'zh-CN': '录像暂未发送成功，已保存在本机，网络恢复后会继续发送。请保持页面打开或稍后再回来。',
   },
   UPLOAD_REJECTED: {
-    en: 'The lender could not accept the recording. Please contact the lender; the recording is kept on this phone.',
-    'zh-CN': '机构未能接收本次录像，请联系机构；录像已保存在本机。',
+    en: 'The lender received the recording but could not accept it as evidence. Please contact the lender.',
+    'zh-CN': '机构已收到录像，但未能将其作为有效凭证接收，请联系机构。',
   },
   UPLOAD_RECEIPT_MISMATCH: {
     en: 'The lender received different data from what this phone sent. Please try sending again.',

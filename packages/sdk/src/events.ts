@@ -2,6 +2,7 @@
 import type { DualrecError, DualrecErrorCode } from '@dualrec/evidence';
 import type { MessageKey } from './i18n.js';
 import type { SessionState, StepName } from './state.js';
+import type { RecoveredSession } from './steps/recovery.js';
 import type { StepView } from './views.js';
 
 export interface UploadReceiptInfo {
@@ -33,6 +34,8 @@ export interface SessionEventMap {
     retryable: boolean;
     error: DualrecError;
   };
+  /** Evidence an earlier visit left on this device was sealed and sent (or is still waiting). */
+  recovered: RecoveredSession;
   complete: {
     sessionId: string;
     bundleSha256: string;

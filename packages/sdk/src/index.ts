@@ -17,6 +17,7 @@ export {
   transition,
 } from './state.js';
 export type { ActionType, SessionAction } from './step.js';
+export type { RecoveredSession } from './steps/recovery.js';
 export { checkGrant, fetchTicket, type TicketGrant, type TicketRequest } from './ticket.js';
 export { SDK_NAME, SDK_VERSION } from './version.js';
 export type {

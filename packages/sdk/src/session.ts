@@ -48,6 +48,9 @@ const RETRYABLE: readonly DualrecErrorCode[] = [
   'CAMERA_PERMISSION_DENIED',
   'RECORDER_FAILED',
   'STORAGE_QUOTA_EXCEEDED',
+  // The bundle waits in the queue; a retry resumes from the server's offset.
+  'UPLOAD_FAILED',
+  'UPLOAD_RECEIPT_MISMATCH',
 ];
 
 interface Waiter {
@@ -61,6 +64,7 @@ export class DualrecSession {
   private readonly emitter = new Emitter();
   private readonly runtime: SessionRuntime;
   private readonly waiters = new Set<Waiter>();
+  private readonly lifetime = new AbortController();
   private stepAbort: AbortController | null = null;
   private lastView: StepView | null = null;
   private running: Promise<void> | null = null;
@@ -109,6 +113,8 @@ export class DualrecSession {
       bundle: null,
       bundleSha256: null,
       receipt: null,
+      lifetime: this.lifetime.signal,
+      emitRecovered: (result) => this.emitter.emit('recovered', result),
     };
     if (options.signal) {
       const onAbort = () => this.cancel();
@@ -368,6 +374,7 @@ export class DualrecSession {
     if (this.closed) return;
     this.closed = true;
     this.externalAbort?.();
+    this.lifetime.abort(new DualrecError('ABORTED', { detail: 'the session was released' }));
     this.runtime.camera?.close();
     this.runtime.camera = null;
     // Stops a running recording (its part stays stored for recovery) and closes the database.

@@ -6,6 +6,7 @@ import type { MessageKey, UiLocale } from './i18n.js';
 import type { SessionOptions } from './options.js';
 import type { Preloader } from './preload.js';
 import type { StepName } from './state.js';
+import type { RecoveredSession } from './steps/recovery.js';
 import type { TicketGrant } from './ticket.js';
 import type { StepView } from './views.js';
 
@@ -49,6 +50,10 @@ export interface SessionRuntime {
   bundle: Blob | null;
   bundleSha256: string | null;
   receipt: UploadReceiptInfo | null;
+  /** Aborted when the session is released (background work such as sending leftovers stops). */
+  readonly lifetime: AbortSignal;
+  /** Reports evidence from an earlier visit that was sent (or failed to) in the background. */
+  emitRecovered(result: RecoveredSession): void;
 }
 
 export interface StepContext {

@@ -20,6 +20,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import {
@@ -69,7 +70,11 @@ export interface ServerOptions {
   maxBundleBytes?: number;
   /** Ticket lifetime (default 30 minutes). */
   ticketTtlSeconds?: number;
+  /** A pino logger of your own; otherwise JSON lines to stdout at `logLevel` (default info). */
   logger?: Logger;
+  logLevel?: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** Serve HTTPS with this key and certificate (PEM); phones only allow the camera on HTTPS. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export interface DualrecServer {
@@ -118,7 +123,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 export async function createServer(options: ServerOptions): Promise<DualrecServer> {
-  const log = options.logger ?? pino({ name: 'dualrec-server' });
+  const log = options.logger ?? pino({ name: 'dualrec-server', level: options.logLevel ?? 'info' });
   const dataDir = resolve(options.dataDir);
   const uploadsDir = join(dataDir, 'uploads');
   await mkdir(uploadsDir, { recursive: true, mode: 0o700 });
@@ -273,19 +278,22 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
     dataDir,
     tsaCertificate: timestamper?.certificatePath ?? null,
     listen() {
-      http = createHttpServer((req, res) => {
+      const listener = (req: IncomingMessage, res: ServerResponse) => {
         handle(req, res).catch((error: unknown) => {
           log.error({ err: error, url: req.url, method: req.method }, 'request failed');
           if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
           else res.destroy();
         });
-      });
-      const server = http;
+      };
+      const server: Server = options.tls
+        ? createHttpsServer(options.tls, listener)
+        : createHttpServer(listener);
+      http = server;
       return new Promise((resolvePromise, reject) => {
         server.once('error', reject);
         server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => {
           const address = server.address() as AddressInfo;
-          url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+          url = `${options.tls ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
           log.info({ url, dataDir, index: index.kind, tsa: tsaOption }, 'dualrec server listening');
           resolvePromise();
         });

@@ -89,6 +89,16 @@ export async function runSupport(context: StepContext): Promise<StepResult> {
     storage: report.storage,
   });
 
+  // Evidence an earlier visit left on this device is sealed and sent in the background.
+  if (runtime.stepsPlanned.includes('upload')) {
+    void import('./recovery.js')
+      .then(({ sendLeftovers }) => sendLeftovers(runtime, runtime.lifetime))
+      .then((recovered) => {
+        for (const r of recovered) runtime.emitRecovered(r);
+      })
+      .catch(() => undefined);
+  }
+
   // Heavy models load while the applicant reads the consent text.
   const steps = context.runtime.stepsPlanned;
   if (steps.includes('id-front')) void preloadCardReader(context).catch(() => undefined);

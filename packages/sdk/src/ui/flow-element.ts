@@ -125,6 +125,7 @@ export class DualrecFlowElement extends LitElement {
         this.announcement = event.message;
         this.dispatch('dualrec-error', event);
       }),
+      session.on('recovered', (event) => this.dispatch('dualrec-recovered', event)),
       session.on('complete', (event) => {
         this.complete = event;
         this.announcement = this.t('complete.title');
