@@ -1,5 +1,6 @@
 import { isDualrecError } from '@dualrec/evidence';
 import { assetsCommand } from './commands/assets.js';
+import { bundlesCommand } from './commands/bundles.js';
 import { decryptCommand } from './commands/decrypt.js';
 import { inspectCommand } from './commands/inspect.js';
 import { keygenCommand } from './commands/keygen.js';
@@ -7,6 +8,8 @@ import { livenessCommand } from './commands/liveness.js';
 import { ocrCommand } from './commands/ocr.js';
 import { padEvalCommand } from './commands/pad-eval.js';
 import { sampleCommand } from './commands/sample.js';
+import { serveCommand } from './commands/serve.js';
+import { uploadCommand } from './commands/upload.js';
 import { verifyCommand } from './commands/verify.js';
 import { type Command, type CommandIo, EXIT } from './io.js';
 
@@ -21,6 +24,9 @@ export const COMMANDS: Record<string, Command> = {
   decrypt: decryptCommand,
   liveness: livenessCommand,
   'pad-eval': padEvalCommand,
+  serve: serveCommand,
+  upload: uploadCommand,
+  bundles: bundlesCommand,
 };
 
 function help(): string {

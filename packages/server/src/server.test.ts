@@ -205,7 +205,7 @@ describe.each(backends)('server + upload over loopback ($name)', ({ db }) => {
       },
       retryDelays: [],
     });
-    await expect(replay).rejects.toMatchObject({ code: 'UPLOAD_FAILED', context: { status: 409 } });
+    await expect(replay).rejects.toMatchObject({ code: 'UPLOAD_FAILED', context: { status: 403 } });
   });
 
   it('a bundle that claims a ticket this server never issued is refused before any byte is stored', async () => {

@@ -170,7 +170,7 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
         throw { status_code: 403, body: 'the ticket is for another session\n' };
       const issued = await index.getTicket(check.claims.nonce);
       if (!issued) throw { status_code: 403, body: 'the ticket was not issued by this server\n' };
-      if (issued.usedBy) throw { status_code: 409, body: 'this ticket has already been used for a bundle\n' };
+      if (issued.usedBy) throw { status_code: 403, body: 'this ticket has already been used for a bundle\n' };
       log.info({ uploadId: upload.id, sessionId, size: upload.size ?? null }, 'upload created');
       return { metadata: { sessionId } };
     },

@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DualrecError } from '@dualrec/evidence';
+import { createKeySet, createServer, KEY_FILES, type StaticMount } from '@dualrec/server';
+import { type Command, EXIT, parseCommandArgs } from '../io.js';
+
+const usage = `Usage: dualrec serve [--port N] [--host ADDR] [--data DIR] [--db URL] [--keys DIR] [--tsa local|none|URL]
+                     [--origin URL]... [--static PREFIX=DIR]... [--lender ID] [--max-bundle-mb N]
+
+The lender's receiving server: session tickets (POST /v1/tickets), resumable uploads (tus at
+/v1/uploads/), verification on receipt, RFC 3161 time-stamps, quarantine, receipts, /health, /ready.
+
+Options (defaults need no set-up):
+  --port N           port to listen on (default 8787)
+  --host ADDR        address to bind (default 127.0.0.1; 0.0.0.0 behind a TLS proxy)
+  --data DIR         uploads, bundles/, quarantine/, the SQLite index, the local TSA (default ./dualrec-data)
+  --db URL           index: sqlite:PATH (default sqlite:DATA/index.sqlite) or postgres://user@host/db
+  --keys DIR         lender key folder from "dualrec keygen" (default DATA/keys, created when missing)
+  --tsa SPEC         local (default: a local TSA for trials, certificate DATA/tsa/tsa.crt), none, or the
+                     URL of your RFC 3161 TSA
+  --origin URL       an H5 origin allowed to call the API cross-origin (repeatable; default: same origin only)
+  --static P=DIR     also serve DIR at URL prefix P, e.g. --static /=./h5 --static /dualrec-assets=./assets
+  --lender ID        lender id written into tickets (default dualrec-demo-lender)
+  --max-bundle-mb N  largest bundle accepted (default 512)
+Logs are JSON lines (pino) on stdout. Stop with Ctrl-C (SIGINT) or SIGTERM.
+`;
+
+export const serveCommand: Command = {
+  summary: 'run the lender server (tickets, tus uploads, verification, time-stamps)',
+  usage,
+  async run(args, io) {
+    const { values } = parseCommandArgs({
+      args,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        db: { type: 'string' },
+        keys: { type: 'string' },
+        tsa: { type: 'string' },
+        origin: { type: 'string', multiple: true },
+        static: { type: 'string', multiple: true },
+        lender: { type: 'string' },
+        'max-bundle-mb': { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    const port = Number(values.port ?? 8787);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new DualrecError('BAD_USAGE', { detail: `--port ${values.port} is not a port number` });
+    const dataDir = resolve(values.data ?? 'dualrec-data');
+    const keysDir = resolve(values.keys ?? join(dataDir, 'keys'));
+    if (!existsSync(join(keysDir, KEY_FILES.ticketSigningPrivate))) {
+      if (values.keys)
+        throw new DualrecError('KEY_INVALID', {
+          detail: `${keysDir} has no ${KEY_FILES.ticketSigningPrivate}`,
+        });
+      const created = await createKeySet(keysDir);
+      io.stderr.write(`dualrec serve: created a key set in ${created.dir} (keep *.private.jwk secret)\n`);
+    }
+    const mounts: StaticMount[] = (values.static ?? []).map((spec) => {
+      const at = spec.indexOf('=');
+      if (at < 1) throw new DualrecError('BAD_USAGE', { detail: `--static ${spec}: expected PREFIX=DIR` });
+      return { prefix: spec.slice(0, at), dir: resolve(spec.slice(at + 1)) };
+    });
+    const maxMb = values['max-bundle-mb'] ? Number(values['max-bundle-mb']) : undefined;
+    if (maxMb !== undefined && !(maxMb > 0))
+      throw new DualrecError('BAD_USAGE', { detail: '--max-bundle-mb must be > 0' });
+    const server = await createServer({
+      dataDir,
+      keysDir,
+      port,
+      ...(values.host ? { host: values.host } : {}),
+      ...(values.db ? { db: values.db } : {}),
+      ...(values.tsa ? { tsa: values.tsa } : {}),
+      ...(values.origin ? { allowedOrigins: values.origin } : {}),
+      ...(values.lender ? { lenderId: values.lender } : {}),
+      ...(maxMb ? { maxBundleBytes: Math.round(maxMb * 1024 * 1024) } : {}),
+      static: mounts,
+    });
+    await server.listen();
+    io.stderr.write(`dualrec serve: ${server.url} (data ${dataDir})\n`);
+    await new Promise<void>((resolvePromise) => {
+      const stop = () => resolvePromise();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await server.close();
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,102 @@
+/**
+ * `dualrec serve`, `dualrec upload` and `dualrec bundles` together: the server runs as a real
+ * process (as a lender would start it), a bundle made for one of its tickets is uploaded with
+ * the CLI, and the admin listing shows it with its verdict.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { generateDeviceKey, MemorySink, writeSampleBundle } from '@dualrec/evidence';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../main.js';
+
+async function run(...argv: string[]) {
+  const out = { stdout: '', stderr: '' };
+  const code = await main(argv, {
+    stdout: { write: (s: string) => (out.stdout += s) },
+    stderr: { write: (s: string) => (out.stderr += s) },
+  });
+  return { code, ...out };
+}
+
+const bin = resolve(import.meta.dirname, '../../bin/dualrec.js');
+let dir: string;
+let server: ChildProcess;
+let url: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dualrec-serve-cli-'));
+  server = spawn('node', [bin, 'serve', '--port', '0', '--data', join(dir, 'data')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  url = await new Promise<string>((resolveUrl, reject) => {
+    let err = '';
+    server.stderr?.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      const found = /dualrec serve: (http:\/\/\S+)/.exec(err);
+      if (found) resolveUrl(found[1] as string);
+    });
+    server.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+  });
+}, 60_000);
+
+afterAll(async () => {
+  server.kill('SIGINT');
+  await new Promise((r) => server.once('exit', r));
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('dualrec serve + upload + bundles', () => {
+  it('serves health, created its own key set, and accepts a bundle uploaded with the CLI', async () => {
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+    const deviceKey = await generateDeviceKey();
+    const grant = (await (
+      await fetch(`${url}/v1/tickets`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          jkt: deviceKey.thumbprint,
+          scriptId: 'consumer-loan-en',
+          applicationRef: 'APP-9',
+        }),
+      })
+    ).json()) as { ticket: string; recipients: never[] };
+    const sink = new MemorySink();
+    await writeSampleBundle({
+      sink,
+      ticketSigningKey: undefined as never,
+      recipients: grant.recipients,
+      recording: [new Uint8Array(20_000).fill(7)],
+      recordingType: 'video/webm',
+      deviceKey,
+      ticket: grant.ticket,
+    });
+    const file = join(dir, 'bundle.zip');
+    await writeFile(file, await sink.bytes());
+
+    const upload = await run('upload', file, '--to', `${url}/v1/uploads/`);
+    expect(upload.code, upload.stderr).toBe(0);
+    const receipt = JSON.parse(upload.stdout) as { uploadId: string; verdict: string };
+    expect(receipt.verdict).toBe('valid');
+
+    const list = await run('bundles', 'list', '--data', join(dir, 'data'), '--json');
+    expect(list.code).toBe(0);
+    expect((JSON.parse(list.stdout) as { uploadId: string }[]).map((b) => b.uploadId)).toContain(
+      receipt.uploadId,
+    );
+    const show = await run('bundles', 'show', receipt.uploadId, '--data', join(dir, 'data'));
+    expect(JSON.parse(show.stdout)).toMatchObject({ uploadId: receipt.uploadId, status: 'valid' });
+
+    // The same bundle again: its ticket is used, so the server refuses it (exit 1, a clear message).
+    const again = await run('upload', file, '--to', `${url}/v1/uploads/`);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('UPLOAD_FAILED');
+  });
+
+  it('bad usage exits 2 with the reason', async () => {
+    expect((await run('bundles', 'frobnicate')).code).toBe(2);
+    expect((await run('upload', 'x.zip')).code).toBe(2);
+    expect((await run('serve', '--port', 'abc')).code).toBe(2);
+  });
+});
