@@ -74,7 +74,7 @@ export async function driveFlow(page: Page, options: DriveOptions = {}): Promise
       lastKey = key;
     }
     if (s.step && !steps.includes(s.step)) steps.push(s.step);
-    if (!seen.has(key) && s.phase !== 'waiting') {
+    if (!seen.has(key) && s.phase !== 'between') {
       seen.add(key);
       await options.onView?.(s.step, s.phase);
     }

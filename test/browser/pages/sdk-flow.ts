@@ -36,13 +36,31 @@ for (const type of ['dualrec-step', 'dualrec-error', 'dualrec-complete']) {
 }
 
 const page = {
-  start(config: { locale: UiLocale; elderMode: boolean; steps: string[]; passive: boolean }) {
+  start(config: {
+    locale: UiLocale;
+    elderMode: boolean;
+    steps: string[];
+    passive: boolean;
+    short?: boolean;
+  }) {
     flow.locale = config.locale;
     flow.elderMode = config.elderMode;
+    const full = config.locale === 'en' ? scriptEn : scriptZh;
+    // Layout runs: every key term still presented (the script validator insists), but each prompt
+    // cut to its first sentence and the welcome and second question left out, so a run is short.
+    const firstSentence = (text: string) => /^[^。.!！?？]*[。.!！?？]?/.exec(text)?.[0] ?? text;
+    const script = config.short
+      ? {
+          ...full,
+          segments: full.segments
+            .filter((s) => s.id !== 'welcome' && s.id !== 'confirm-voluntary')
+            .map((s) => (s.kind === 'prompt' ? { ...s, text: firstSentence(s.text) } : s)),
+        }
+      : full;
     const options: SessionOptions = {
       ticketUrl: '/v1/tickets',
       assetsBase: '/dualrec-assets',
-      script: config.locale === 'en' ? scriptEn : scriptZh,
+      script,
       terms: TERMS,
       applicationRef: 'APP-TEST-1',
       lender: { name: TERMS.lenderName, retention: '5 years' },

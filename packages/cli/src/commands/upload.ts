@@ -2,14 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { bytesSource, DualrecError, MANIFEST_FILE, ZipArchive } from '@dualrec/evidence';
 import { uploadBundle } from '@dualrec/upload';
+import { fileUrlStorage } from '@dualrec/upload/node';
 import { type Command, EXIT, parseCommandArgs } from '../io.js';
 
-const usage = `Usage: dualrec upload FILE --to URL [--json]
+const usage = `Usage: dualrec upload FILE --to URL [--state FILE] [--json]
 
 Sends a sealed bundle to a lender server by tus (resumable: run it again after a failure and it
 continues where the server stopped), then prints the server's receipt. The session id and ticket
 come from the bundle's own manifest.
-  --to URL   the tus endpoint, e.g. https://lender.example/v1/uploads/
+  --to URL      the tus endpoint, e.g. https://lender.example/v1/uploads/
+  --state FILE  where upload URLs are kept for resuming (default FILE.upload-state.json)
 Exit status: 0 when the receipt says valid, 1 when the bundle was quarantined or the upload failed.
 `;
 
@@ -19,7 +21,7 @@ export const uploadCommand: Command = {
   async run(args, io) {
     const { values, positionals } = parseCommandArgs({
       args,
-      options: { to: { type: 'string' }, json: { type: 'boolean' } },
+      options: { to: { type: 'string' }, state: { type: 'string' }, json: { type: 'boolean' } },
       strict: true,
       allowPositionals: true,
     });
@@ -47,6 +49,7 @@ export const uploadCommand: Command = {
       source: bytes,
       sessionId: manifest.sessionId,
       ticket: manifest.ticket,
+      urlStorage: fileUrlStorage(resolve(values.state ?? `${file}.upload-state.json`)),
       onProgress: (sent, total) => {
         const percent = Math.floor((sent / total) * 100);
         if (!values.json && percent >= last + 10) {

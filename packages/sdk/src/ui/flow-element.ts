@@ -224,7 +224,7 @@ export class DualrecFlowElement extends LitElement {
     if (this.state?.status === 'cancelled') return 'cancelled';
     if (this.errorInfo && this.state?.status === 'failed') return 'error';
     const view = this.stepView;
-    if (!view || view.step !== step) return 'waiting';
+    if (!view || view.step !== step) return 'between';
     return 'phase' in view ? view.phase : 'working';
   }
 
@@ -444,9 +444,9 @@ export class DualrecFlowElement extends LitElement {
   private renderComplete(): TemplateResult {
     const done = this.complete as SessionEventMap['complete'];
     return html`<h2 tabindex="-1">${this.t('complete.title')}</h2>
-      <p>${this.t('complete.body')}</p>
+      <p>${this.t(done.receipt ? 'complete.body' : 'complete.bodyLocal')}</p>
       <p class="muted" data-receipt=${done.receipt?.verdict ?? ''}>
-        ${this.t('complete.receipt')}: <code>${done.bundleSha256.slice(0, 16)}</code>
+        ${this.t(done.receipt ? 'complete.receipt' : 'complete.fingerprint')}: <code>${done.bundleSha256.slice(0, 16)}</code>
       </p>`;
   }
 
