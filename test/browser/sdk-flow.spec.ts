@@ -43,6 +43,8 @@ function layoutProblems(page: Page): Promise<string[]> {
     const name = (el: Element) =>
       `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ')[0]}` : ''}`;
     for (const el of root.querySelectorAll('*')) {
+      // Visually hidden on purpose: the live region for screen readers and the file input inside its label.
+      if (el.classList.contains('sr-only') || (el as HTMLInputElement).type === 'file') continue;
       const r = el.getBoundingClientRect();
       if (r.width === 0 || r.height === 0) continue;
       if (r.left < -1 || r.right > vw + 1)

@@ -8,7 +8,18 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const packagesDir = resolve(import.meta.dirname, '../../packages');
-const PACKAGES = ['evidence', 'ocr', 'face', 'speech', 'capture', 'upload', 'sdk', 'server', 'cli'] as const;
+const PACKAGES = [
+  'evidence',
+  'ocr',
+  'face',
+  'speech',
+  'capture',
+  'upload',
+  'report',
+  'sdk',
+  'server',
+  'cli',
+] as const;
 type Name = (typeof PACKAGES)[number];
 
 /** Which of our packages each package may import. */
@@ -19,9 +30,10 @@ const ALLOWED: Record<Name, Name[]> = {
   speech: ['evidence'],
   capture: ['evidence'],
   upload: ['evidence'],
+  report: ['evidence'],
   sdk: ['evidence', 'ocr', 'face', 'speech', 'capture', 'upload'],
   server: ['evidence', 'ocr', 'upload'],
-  cli: ['evidence', 'ocr', 'upload', 'server'],
+  cli: ['evidence', 'ocr', 'upload', 'report', 'server'],
 };
 
 /** Heavy runtimes that belong to exactly one browser package (the CLI may ship their files). */

@@ -7,6 +7,7 @@ import { keygenCommand } from './commands/keygen.js';
 import { livenessCommand } from './commands/liveness.js';
 import { ocrCommand } from './commands/ocr.js';
 import { padEvalCommand } from './commands/pad-eval.js';
+import { reportCommand } from './commands/report.js';
 import { sampleCommand } from './commands/sample.js';
 import { serveCommand } from './commands/serve.js';
 import { uploadCommand } from './commands/upload.js';
@@ -24,6 +25,7 @@ export const COMMANDS: Record<string, Command> = {
   decrypt: decryptCommand,
   liveness: livenessCommand,
   'pad-eval': padEvalCommand,
+  report: reportCommand,
   serve: serveCommand,
   upload: uploadCommand,
   bundles: bundlesCommand,

@@ -1,5 +1,5 @@
-import { open } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { open, readdir, stat } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
 import { DualrecError, type RandomAccessSource, type Verdict, verify } from '@dualrec/evidence';
 import { type Command, EXIT, parseCommandArgs } from '../io.js';
 import { KEY_FILES, loadLenderKeys, requireKey } from './keygen.js';
@@ -46,6 +46,7 @@ export function formatVerdict(file: string, verdict: Verdict): string {
 }
 
 const usage = `Usage: dualrec verify FILE --keys DIR [--json] [--nonce NONCE]
+       dualrec verify FOLDER --keys DIR [--json]
 
 Verifies an evidence bundle offline (docs/bundle-format.md §10): ZIP safety, manifest, the device's
 signature, the lender's ticket, every file's hash, the event chain. With ${KEY_FILES.encryptionPrivate}
@@ -56,8 +57,70 @@ Options:
   --json          print the verdict as JSON: { file, valid, reasons: [{code, file, detail}], notices }
   --nonce NONCE   also require the ticket's nonce to be this one
 
+With a FOLDER, every *.zip under it (e.g. the server's bundles/) is verified: a summary table
+(or JSON with every verdict), the throughput, and exit 1 when any bundle is invalid or unreadable —
+for a nightly compliance job.
+
 Exit status: 0 valid, 1 invalid (every reason is printed), 2 unreadable file, missing keys or bad usage.
 `;
+
+async function zipFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await zipFiles(path)));
+    else if (entry.isFile() && entry.name.endsWith('.zip')) out.push(path);
+  }
+  return out.sort();
+}
+
+interface FolderResult {
+  file: string;
+  valid: boolean;
+  size: number;
+  reasons: { code: string; file: string | null; detail: string }[];
+}
+
+/** Verifies every bundle under a folder, one after another (verification is CPU-bound). */
+export async function verifyFolder(
+  dir: string,
+  options: {
+    ticketKeys: Parameters<typeof verify>[1]['ticketKeys'];
+    decryptionKeys?: Parameters<typeof verify>[1]['decryptionKeys'];
+  },
+): Promise<{ results: FolderResult[]; seconds: number; bytes: number }> {
+  const started = performance.now();
+  const results: FolderResult[] = [];
+  let bytes = 0;
+  for (const file of await zipFiles(dir)) {
+    try {
+      const source = await openFileSource(file);
+      bytes += source.size;
+      try {
+        const verdict = await verify(source, {
+          ticketKeys: options.ticketKeys,
+          ...(options.decryptionKeys ? { decryptionKeys: options.decryptionKeys } : {}),
+        });
+        results.push({
+          file: relative(dir, file),
+          valid: verdict.valid,
+          size: source.size,
+          reasons: verdict.reasons,
+        });
+      } finally {
+        await source.close();
+      }
+    } catch (error) {
+      results.push({
+        file: relative(dir, file),
+        valid: false,
+        size: 0,
+        reasons: [{ code: 'UNREADABLE', file: null, detail: (error as Error).message }],
+      });
+    }
+  }
+  return { results, seconds: (performance.now() - started) / 1000, bytes };
+}
 
 export const verifyCommand: Command = {
   summary: 'verify an evidence bundle (exit 0 valid, 1 invalid, 2 unreadable)',
@@ -75,6 +138,33 @@ export const verifyCommand: Command = {
       throw new DualrecError('BAD_USAGE', { detail: 'give exactly one bundle FILE' });
     if (!values.keys) throw new DualrecError('BAD_USAGE', { detail: '--keys DIR is required' });
     const file = positionals[0] as string;
+    if ((await stat(resolve(file)).catch(() => null))?.isDirectory()) {
+      const keys = await loadLenderKeys(resolve(values.keys));
+      const ticketKey = requireKey(keys.ticketSigningPublic, values.keys, KEY_FILES.ticketSigningPublic);
+      const { results, seconds, bytes } = await verifyFolder(resolve(file), {
+        ticketKeys: [ticketKey],
+        ...(keys.encryptionPrivate ? { decryptionKeys: [keys.encryptionPrivate] } : {}),
+      });
+      const invalid = results.filter((r) => !r.valid).length;
+      const throughput = {
+        bundlesPerSecond: Number((results.length / Math.max(seconds, 1e-9)).toFixed(1)),
+        megabytesPerSecond: Number((bytes / 1e6 / Math.max(seconds, 1e-9)).toFixed(1)),
+      };
+      if (values.json) {
+        io.stdout.write(
+          `${JSON.stringify({ folder: file, total: results.length, valid: results.length - invalid, invalid, seconds: Number(seconds.toFixed(2)), ...throughput, results }, null, 2)}\n`,
+        );
+      } else {
+        for (const r of results)
+          io.stdout.write(
+            `${r.valid ? 'VALID  ' : 'INVALID'}  ${r.file}${r.valid ? '' : `  ${r.reasons[0]?.code ?? ''}: ${r.reasons[0]?.detail ?? ''}`}\n`,
+          );
+        io.stdout.write(
+          `${results.length} bundle(s): ${results.length - invalid} valid, ${invalid} invalid — ${seconds.toFixed(1)} s, ${throughput.bundlesPerSecond} bundles/s, ${throughput.megabytesPerSecond} MB/s\n`,
+        );
+      }
+      return invalid === 0 ? EXIT.ok : EXIT.failed;
+    }
     let verdict: Verdict;
     try {
       const keys = await loadLenderKeys(resolve(values.keys));

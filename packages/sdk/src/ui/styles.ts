@@ -60,9 +60,10 @@ export const flowStyles = css`
     gap: 6px;
   }
   .chip {
-    min-height: 36px;
+    /* 44 px: the smallest comfortable touch target (WCAG 2.5.5, Apple HIG). */
+    min-height: 44px;
     min-width: 44px;
-    border-radius: 18px;
+    border-radius: 22px;
     border: 1px solid var(--_muted);
     background: transparent;
     color: var(--_fg);

@@ -1,0 +1,101 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { DualrecError, SIGNATURE_FILE, ZipArchive } from '@dualrec/evidence';
+import { prepareReport, type ReportTimestamp } from '@dualrec/report';
+import { describeToken, openFileSource, verifyTimestampToken } from '@dualrec/server';
+import { type Command, EXIT, parseCommandArgs } from '../io.js';
+import { KEY_FILES, loadLenderKeys, requireKey } from './keygen.js';
+
+const usage = `Usage: dualrec report FILE --keys DIR [--out report.html] [--tsr TOKEN] [--tsa-cert PEM]
+
+Writes one self-contained HTML audit report (no external requests; print it to PDF): the verdict
+and every check first, the session, ticket and device key facts, the recording with clickable
+segment markers, the ID card photos and best frame, the disclosure script as shown with what was
+read aloud and confirmed, liveness, OCR fields, interruptions, the timeline, and the RFC 3161 time.
+
+  --keys DIR      lender key folder: ${KEY_FILES.ticketSigningPublic} (required) and, to decrypt the
+                  recording and personal fields, ${KEY_FILES.encryptionPrivate}
+  --out FILE      where to write (default: FILE with .report.html)
+  --tsr TOKEN     the RFC 3161 token (default: FILE with .tsr, when present, as the server stores it)
+  --tsa-cert PEM  the TSA certificate to verify the token with (default: DIR/tsa.crt when present)
+Exit status: 0 when the bundle is valid, 1 when it is not (the report is written either way).
+`;
+
+async function timestampFor(
+  bundle: string,
+  tokenPath: string,
+  certPath: string | null,
+): Promise<ReportTimestamp | null> {
+  if (!existsSync(tokenPath)) return null;
+  const token = new Uint8Array(await readFile(tokenPath));
+  if (!certPath) {
+    const facts = await describeToken(token);
+    return { ...facts, verified: null };
+  }
+  const source = await openFileSource(bundle);
+  try {
+    const archive = await ZipArchive.open(source);
+    const entry = archive.get(SIGNATURE_FILE);
+    if (!entry) return { genTime: '?', tsa: '?', verified: false, detail: 'the bundle has no signature' };
+    const checked = await verifyTimestampToken(token, await archive.read(entry, 65536), certPath);
+    if (checked.valid) return { genTime: checked.genTime, tsa: checked.tsa, verified: true };
+    const facts = await describeToken(token).catch(() => ({ genTime: '?', tsa: '?' }));
+    return { ...facts, verified: false, detail: checked.reason };
+  } finally {
+    await source.close();
+  }
+}
+
+export const reportCommand: Command = {
+  summary: 'write a self-contained HTML audit report for a bundle',
+  usage,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs({
+      args,
+      options: {
+        keys: { type: 'string' },
+        out: { type: 'string' },
+        tsr: { type: 'string' },
+        'tsa-cert': { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+    const [file] = positionals;
+    if (!file || !values.keys)
+      throw new DualrecError('BAD_USAGE', { detail: 'FILE and --keys DIR are required' });
+    const bundle = resolve(file);
+    const keys = await loadLenderKeys(resolve(values.keys));
+    const ticketKey = requireKey(keys.ticketSigningPublic, values.keys, KEY_FILES.ticketSigningPublic);
+    const defaultCert = join(resolve(values.keys), 'tsa.crt');
+    const certPath = values['tsa-cert']
+      ? resolve(values['tsa-cert'])
+      : existsSync(defaultCert)
+        ? defaultCert
+        : null;
+    const tokenPath = values.tsr ? resolve(values.tsr) : `${bundle.replace(/\.zip$/, '')}.tsr`;
+    const altToken = `${bundle}.tsr`;
+    const timestamp = await timestampFor(bundle, existsSync(tokenPath) ? tokenPath : altToken, certPath);
+    const source = await openFileSource(bundle);
+    try {
+      const { model, html } = await prepareReport({
+        source,
+        name: basename(bundle),
+        ticketKeys: [ticketKey],
+        ...(keys.encryptionPrivate ? { decryptionKey: keys.encryptionPrivate } : {}),
+        timestamp,
+      });
+      const out = resolve(
+        values.out ?? join(dirname(bundle), `${basename(bundle).replace(/\.zip$/, '')}.report.html`),
+      );
+      await writeFile(out, html);
+      io.stdout.write(
+        `${out}: ${model.valid ? 'VALID' : 'INVALID'}${model.reasons.length ? ` — ${model.reasons[0]}` : ''}\n`,
+      );
+      return model.valid ? EXIT.ok : EXIT.failed;
+    } finally {
+      await source.close();
+    }
+  },
+};

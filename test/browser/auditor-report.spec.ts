@@ -1,0 +1,99 @@
+/**
+ * `dualrec report` for a sample bundle and for a tampered copy: the HTML is self-contained (no
+ * external resource: checked in the markup and by loading it in Chromium with every request
+ * watched), the verdict and its reason are at the top, and the tampered one says INVALID there.
+ * Screenshots of both go to test-results/screenshots/auditor/ (and docs/screenshots/auditor/
+ * with DUALREC_UPDATE_SCREENSHOTS=1).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, test } from './test.js';
+
+const repo = resolve(import.meta.dirname, '../..');
+const dualrec = (...args: string[]) =>
+  spawnSync('node', ['packages/cli/bin/dualrec.js', ...args], { cwd: repo, encoding: 'utf8' });
+
+/** Every src/href/url() in the markup must be a data: URL or an in-page anchor. */
+function externalReferences(html: string): string[] {
+  const found: string[] = [];
+  for (const m of html.matchAll(/\b(?:src|href|action|poster)\s*=\s*"([^"]*)"/gi))
+    if (!/^(data:|#)/.test(m[1] as string)) found.push(m[0]);
+  for (const m of html.matchAll(/url\(\s*['"]?([^'")]+)/gi))
+    if (!/^data:/.test(m[1] as string)) found.push(m[0]);
+  if (/<link\b/i.test(html)) found.push('<link>');
+  return found;
+}
+
+async function show(page: Page, baseURL: string, html: string, name: string): Promise<string[]> {
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.route(`${baseURL}/${name}`, (route) =>
+    route.fulfill({ body: html, contentType: 'text/html; charset=utf-8' }),
+  );
+  await page.goto(`${baseURL}/${name}`);
+  await page.waitForLoadState('load');
+  const shots = resolve(repo, 'test-results/screenshots/auditor');
+  mkdirSync(shots, { recursive: true });
+  const png = await page.screenshot({ fullPage: false });
+  writeFileSync(join(shots, name.replace('.html', '.png')), png);
+  if (process.env.DUALREC_UPDATE_SCREENSHOTS) {
+    mkdirSync(resolve(repo, 'docs/screenshots/auditor'), { recursive: true });
+    writeFileSync(resolve(repo, 'docs/screenshots/auditor', name.replace('.html', '.png')), png);
+  }
+  return requests.filter((u) => u !== `${baseURL}/${name}`);
+}
+
+test('the audit report: self-contained, verdict first; a tampered bundle shows INVALID with its reason at the top', async ({
+  page,
+  baseURL,
+}) => {
+  const dir = mkdtempSync(join(tmpdir(), 'dualrec-report-'));
+  try {
+    expect(dualrec('keygen', '--out', join(dir, 'keys')).status).toBe(0);
+    const bundle = join(dir, 'sample.zip');
+    expect(dualrec('sample', '--keys', join(dir, 'keys'), '--out', bundle, '--seconds', '3').status).toBe(0);
+    const good = dualrec('report', bundle, '--keys', join(dir, 'keys'), '--out', join(dir, 'good.html'));
+    expect(good.status, good.stderr).toBe(0);
+    expect(good.stdout).toContain('VALID');
+
+    const tampered = join(dir, 'tampered.zip');
+    const bytes = readFileSync(bundle);
+    bytes[400] = (bytes[400] as number) ^ 0x55;
+    writeFileSync(tampered, bytes);
+    const bad = dualrec('report', tampered, '--keys', join(dir, 'keys'), '--out', join(dir, 'bad.html'));
+    expect(bad.status).toBe(1);
+
+    for (const [name, file, valid] of [
+      ['auditor-report-valid.html', join(dir, 'good.html'), true],
+      ['auditor-report-tampered.html', join(dir, 'bad.html'), false],
+    ] as const) {
+      const html = readFileSync(file, 'utf8');
+      expect(externalReferences(html), name).toEqual([]);
+      expect(html).toMatch(
+        /<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;|<meta http-equiv="Content-Security-Policy" content="default-src 'none'/,
+      );
+      const others = await show(page, baseURL as string, html, name);
+      expect(others, name).toEqual([]);
+      // The verdict is the first thing after the title, and says which way it went.
+      const verdict = page.locator('#verdict');
+      await expect(verdict).toHaveAttribute('data-valid', String(valid));
+      const box = await verdict.boundingBox();
+      expect(box?.y ?? 999).toBeLessThan(300);
+      if (!valid) {
+        await expect(verdict).toContainText('INVALID');
+        await expect(verdict.locator('li').first()).toContainText(
+          /HASH|CRC|ZIP|SIGNATURE|MISMATCH|MALFORMED/i,
+        );
+      } else {
+        await expect(verdict).toContainText('VALID');
+        // Opened with the lender key: the decrypted OCR fields of the sample are in the report.
+        await expect(page.locator('body')).toContainText('11010519491231002X');
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
