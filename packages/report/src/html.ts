@@ -38,8 +38,11 @@ code { font-size: .85em; word-break: break-all; }
 @media print { body { max-width: none; padding: 0; } video, button.seek { display: none; } h2 { break-after: avoid; } tr { break-inside: avoid; } }
 `;
 
-/** Click-to-seek: buttons carry the part and the recording time; no other behaviour. */
-const SCRIPT = `document.addEventListener('click', function (e) {
+/**
+ * Click-to-seek: buttons carry the part and the recording time; no other behaviour. Exported so a
+ * page that frames the report (the auditor console) can allow exactly this script by its hash.
+ */
+export const REPORT_SCRIPT = `document.addEventListener('click', function (e) {
   var b = e.target.closest('button.seek'); if (!b) return;
   var v = document.getElementById('recording-' + b.dataset.part); if (!v) return;
   v.currentTime = Number(b.dataset.ms) / 1000; v.scrollIntoView({ block: 'center' }); v.play();
@@ -58,7 +61,7 @@ function seek(part: number | null, ms: number | null): string {
 }
 
 export async function renderReportHtml(model: ReportModel): Promise<string> {
-  const scriptHash = base64(await sha256(new TextEncoder().encode(SCRIPT)));
+  const scriptHash = base64(await sha256(new TextEncoder().encode(REPORT_SCRIPT)));
   const csp = `default-src 'none'; img-src data:; media-src data:; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'; base-uri 'none'; form-action 'none'`;
   const e = escapeHtml;
   const recordings = model.media.filter((m) => m.role === 'recording');
@@ -147,7 +150,7 @@ ${
         .join('')}</tbody></table>`
     : ''
 }
-<script>${SCRIPT}</script>
+<script>${REPORT_SCRIPT}</script>
 </body>
 </html>
 `;

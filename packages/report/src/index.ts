@@ -1,4 +1,4 @@
-export { escapeHtml, renderReportHtml } from './html.js';
+export { escapeHtml, REPORT_SCRIPT, renderReportHtml } from './html.js';
 export {
   buildReport,
   type CheckRow,

@@ -148,6 +148,16 @@ function describe(type: string, p: Payload): { level: Level; text: string } {
         level: p.verdict === 'passed' ? 'ok' : 'fail',
         text: `liveness ${str(p.verdict)}${Array.isArray(p.reasons) && p.reasons.length ? `: ${p.reasons.join(', ')}` : ''}`,
       };
+    case 'liveness.result':
+      return {
+        level: p.passed ? 'ok' : 'fail',
+        text: `liveness ${p.passed ? 'passed' : 'FAILED'} (challenges ${str(p.challenges)})`,
+      };
+    case 'ocr.result':
+      return {
+        level: p.idNumberChecksumValid === false ? 'warn' : 'ok',
+        text: `ID card ${str(p.side)} read`,
+      };
     case 'face.best-frame':
       return { level: 'info', text: `best frame kept (${str(p.file)}, yaw ${num(p.yaw, 1)}°)` };
     case 'face.multiple':
@@ -311,18 +321,20 @@ export function buildReport(input: ReportInput): ReportModel {
   });
 
   const ocr: OcrRow[] = events
-    .filter((e) => e.type === 'ocr.card.result')
+    .filter((e) => e.type === 'ocr.card.result' || e.type === 'ocr.result')
     .map((e) => {
-      const fields = (e.sealedFields.fields as Record<string, Payload> | undefined) ?? {};
-      return {
-        side: str(e.payload.side),
-        idNumberValid: typeof e.payload.idNumberValid === 'boolean' ? e.payload.idNumberValid : null,
-        fields: Object.entries(fields).map(([name, f]) => ({
-          name,
-          value: str(f.value ?? f.text),
-          status: str(f.status),
-        })),
-      };
+      // ocr.card.result (the SDK): sealed { fields: { name: { value, status } } };
+      // ocr.result (synthetic samples): sealed flat { name: value }.
+      const nested = e.sealedFields.fields as Record<string, Payload> | undefined;
+      const fields = nested
+        ? Object.entries(nested).map(([name, f]) => ({
+            name,
+            value: str(f.value ?? f.text),
+            status: str(f.status),
+          }))
+        : Object.entries(e.sealedFields).map(([name, v]) => ({ name, value: str(v), status: '' }));
+      const valid = e.payload.idNumberValid ?? e.payload.idNumberChecksumValid;
+      return { side: str(e.payload.side), idNumberValid: typeof valid === 'boolean' ? valid : null, fields };
     });
 
   const liveness = events
@@ -330,7 +342,8 @@ export function buildReport(input: ReportInput): ReportModel {
       (e) =>
         e.type.startsWith('face.liveness') ||
         e.type === 'face.passive' ||
-        e.type.startsWith('face.challenge'),
+        e.type.startsWith('face.challenge') ||
+        e.type === 'liveness.result',
     )
     .map((e) => describe(e.type, e.payload).text);
   const interruptions = events
@@ -372,10 +385,11 @@ export function buildReport(input: ReportInput): ReportModel {
     },
   ];
   if (input.events) {
-    const live = events.find((e) => e.type === 'face.liveness.result');
+    const live = events.find((e) => e.type === 'face.liveness.result' || e.type === 'liveness.result');
+    const livePassed = live?.payload.verdict === 'passed' || live?.payload.passed === true;
     checks.push({
       name: 'Liveness',
-      level: live?.payload.verdict === 'passed' ? 'ok' : live ? 'fail' : 'warn',
+      level: livePassed ? 'ok' : live ? 'fail' : 'warn',
       detail: live ? describe(live.type, live.payload).text : 'no liveness result',
     });
     const flow = events.find((e) => e.type === 'speech.flow.end');

@@ -44,7 +44,7 @@ export async function prepareReport(
   const bytes = await source.read(0, source.size);
   const bundleSha256 = await sha256Hex(bytes);
   progress('verifying', 0.1);
-  const verdict = await verify(source, { ticketKeys: options.ticketKeys });
+  let verdict = await verify(source, { ticketKeys: options.ticketKeys });
   let events: OpenedEvent[] | null = null;
   const media: ReportMedia[] = (verdict.manifest?.files ?? [])
     .filter((f) => f.role !== 'events')
@@ -56,6 +56,8 @@ export async function prepareReport(
       decryptionKey: options.decryptionKey,
     });
     events = opened.events;
+    // The verdict with every record decrypted and authenticated (not only hashed).
+    verdict = opened.verdict;
     let done = 0;
     for (const m of media) {
       const parts: Uint8Array[] = [];
