@@ -70,6 +70,7 @@ test('the console verifies in the browser with the uploaded key files and agrees
         await expect(page.frameLocator('#report').locator('body')).toContainText('11010519491231002X');
         await expect(page.frameLocator('#report').locator('#verdict')).toHaveAttribute('data-valid', 'true');
       } else {
+        // The same first reason as the CLI (both verify with the decryption key).
         await expect(summary).toContainText(cli.reasons[0]?.code ?? 'missing');
       }
     }

@@ -44,7 +44,11 @@ export async function prepareReport(
   const bytes = await source.read(0, source.size);
   const bundleSha256 = await sha256Hex(bytes);
   progress('verifying', 0.1);
-  let verdict = await verify(source, { ticketKeys: options.ticketKeys });
+  // With the key, exactly what `dualrec verify --keys` checks (every record authenticated too).
+  let verdict = await verify(source, {
+    ticketKeys: options.ticketKeys,
+    ...(options.decryptionKey ? { decryptionKeys: [options.decryptionKey] } : {}),
+  });
   let events: OpenedEvent[] | null = null;
   const media: ReportMedia[] = (verdict.manifest?.files ?? [])
     .filter((f) => f.role !== 'events')
@@ -56,7 +60,6 @@ export async function prepareReport(
       decryptionKey: options.decryptionKey,
     });
     events = opened.events;
-    // The verdict with every record decrypted and authenticated (not only hashed).
     verdict = opened.verdict;
     let done = 0;
     for (const m of media) {

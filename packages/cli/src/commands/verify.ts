@@ -1,34 +1,13 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { DualrecError, type RandomAccessSource, type Verdict, verify } from '@dualrec/evidence';
+import { DualrecError, type Verdict, verify } from '@dualrec/evidence';
+import { openFileSource } from '@dualrec/server';
 import { type Command, EXIT, parseCommandArgs } from '../io.js';
 import { KEY_FILES, loadLenderKeys, requireKey } from './keygen.js';
 
 /** A bundle file as a random-access source: verification reads it piece by piece. */
-export async function openFileSource(path: string): Promise<RandomAccessSource & { close(): Promise<void> }> {
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(path, 'r');
-  } catch (cause) {
-    throw new DualrecError('FILE_UNREADABLE', { detail: `${path}: ${(cause as Error).message}`, cause });
-  }
-  const { size } = await handle.stat();
-  return {
-    size,
-    async read(offset, length) {
-      const buffer = new Uint8Array(length);
-      let done = 0;
-      while (done < length) {
-        const { bytesRead } = await handle.read(buffer, done, length - done, offset + done);
-        if (bytesRead === 0)
-          throw new DualrecError('FILE_UNREADABLE', { detail: `${path} shrank while being read` });
-        done += bytesRead;
-      }
-      return buffer;
-    },
-    close: () => handle.close(),
-  };
-}
+// One implementation of a file as a random-access bundle source, shared with the server.
+export { openFileSource } from '@dualrec/server';
 
 export function formatVerdict(file: string, verdict: Verdict): string {
   const lines = [`${file}: ${verdict.valid ? 'VALID' : 'INVALID'}`];
