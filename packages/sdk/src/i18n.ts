@@ -53,7 +53,7 @@ const zh = {
   'recording.rec': '录制中',
   'recording.readAloud': '请大声朗读：',
   'recording.listen': '请听：',
-  'recording.answer': '请回答“是”或“否”，或点击下方按钮：',
+  'recording.answer': '请按问题作答（说出答案），或点击下方按钮：',
   'recording.done': '我读完了',
   'recording.yes': '是，我确认',
   'recording.no': '否',
@@ -132,7 +132,7 @@ const en: Record<MessageKey, string> = {
   'recording.rec': 'Recording',
   'recording.readAloud': 'Please read aloud:',
   'recording.listen': 'Please listen:',
-  'recording.answer': 'Answer “yes” or “no”, or tap a button:',
+  'recording.answer': 'Answer the question aloud, or tap a button below:',
   'recording.done': 'I have finished reading',
   'recording.yes': 'Yes, I confirm',
   'recording.no': 'No',
@@ -165,7 +165,7 @@ const elder: Record<UiLocale, Partial<Record<MessageKey, string>>> = {
     'id.instruction': '请拍身份证的{side}。放平，光线亮一点。',
     'liveness.instruction': '请看着屏幕，把脸放进圆圈里。',
     'recording.instruction': '正在录像。请一直看着屏幕。',
-    'recording.answer': '请说“是”或“否”，也可以点下面的按钮：',
+    'recording.answer': '请说出您的回答，也可以点下面的按钮：',
   },
   en: {
     'consent.body':
@@ -174,7 +174,7 @@ const elder: Record<UiLocale, Partial<Record<MessageKey, string>>> = {
     'id.instruction': 'Take a photo of the {side} of your ID card. Hold it flat, in good light.',
     'liveness.instruction': 'Look at the screen. Put your face in the circle.',
     'recording.instruction': 'We are recording. Please keep looking at the screen.',
-    'recording.answer': 'Say “yes” or “no”, or tap a button:',
+    'recording.answer': 'Say your answer, or tap a button below:',
   },
 };
 
