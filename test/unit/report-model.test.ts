@@ -1,0 +1,351 @@
+/**
+ * The audit report on a bundle shaped like a real SDK session, not the synthetic sample: events
+ * with the payloads and sealed fields the producers write (face/events.ts, speech/events.ts,
+ * ocr/events.ts + evidence-record.ts, capture's recorder/recovery), a recording and an ID photo,
+ * all sealed, signed and verified for real. Checks that the report reads those shapes (face
+ * presence per segment, challenges, speech measures, OCR fields with their status, interruptions,
+ * seek positions on the recording), keeps unknown events, decrypts the media into the page, escapes
+ * what the bundle says, and that a tampered copy puts its reason first and holds no personal data.
+ */
+import {
+  BundleWriter,
+  bytesSource,
+  EvidenceLog,
+  generateContentKey,
+  generateDeviceKey,
+  generateKeyPairJwk,
+  issueTicket,
+  type JsonValue,
+  MemorySink,
+  type PrivateJwk,
+  type PublicJwk,
+  sha256Hex,
+} from '@dualrec/evidence';
+import type { OcrCapturedPayload, OcrResultPayload } from '@dualrec/ocr';
+import { beforeAll, describe, expect, it } from 'vitest';
+// @dualrec/report is not a dependency of the test suite package; its source is imported directly.
+import { prepareReport, type ReportModel } from '../../packages/report/src/index.js';
+
+const SCRIPT = [
+  { id: 'risk', text: '本人已知悉年化利率为百分之十八。' },
+  { id: 'confirm-rate', text: '您是否确认年化利率为百分之十八？' },
+];
+const HOSTILE = '<img src=x onerror="alert(1)">';
+const RECORDING = globalThis.crypto.getRandomValues(new Uint8Array(40_000));
+const PHOTO = globalThis.crypto.getRandomValues(new Uint8Array(3_000));
+
+let ticketPublic: PublicJwk;
+let encryptionPrivate: PrivateJwk;
+let bundle: Uint8Array;
+
+async function sessionBundle(): Promise<Uint8Array> {
+  const ticketKeys = await generateKeyPairJwk('ticket-signing');
+  const encryption = await generateKeyPairJwk('encryption');
+  ticketPublic = ticketKeys.publicJwk;
+  encryptionPrivate = encryption.privateJwk;
+  const deviceKey = await generateDeviceKey();
+  const sessionId = 'report-model-test';
+  const ticket = await issueTicket(
+    {
+      lenderId: 'lender.example',
+      sessionId,
+      scriptId: 'loan-v1',
+      nonce: 'n0nce-report-model',
+      deviceKeyThumbprint: deviceKey.thumbprint,
+    },
+    ticketKeys.privateJwk,
+  );
+  const contentKey = generateContentKey();
+  const sink = new MemorySink();
+  const writer = BundleWriter.create({
+    sink,
+    sessionId,
+    lenderId: 'lender.example',
+    ticket,
+    deviceKey,
+    contentKey,
+    recipients: [encryption.publicJwk],
+    sdk: { name: '@dualrec/sdk', version: '0.1.0' },
+    device: { platform: 'test' },
+    script: {
+      id: 'loan-v1',
+      sha256: await sha256Hex(new TextEncoder().encode(SCRIPT.map((s) => s.text).join('\n'))),
+      segments: SCRIPT.map((s) => s.id),
+    },
+  });
+  // 100 ms per event on both clocks: a deterministic timeline.
+  let t = 0;
+  const start = Date.parse('2026-11-23T08:00:00Z');
+  const log = new EvidenceLog({
+    sessionId,
+    contentKey,
+    clock: {
+      monotonic: () => t,
+      wall: () => {
+        t += 100;
+        return start + t;
+      },
+    },
+  });
+  const add = (type: string, payload: { [k: string]: JsonValue }, sealed?: { [k: string]: JsonValue }) =>
+    log.append(type, payload, sealed ? { sealed } : {});
+  const json = (v: unknown) => v as { [k: string]: JsonValue };
+
+  await add('session.start', { locale: 'zh-CN', elderMode: false, mode: 'full' });
+  await add('support.report', { mode: 'full' });
+  await add('consent.given', { scope: 'face-data', textSha256: 'ab'.repeat(32) });
+  await writer.addMedia({ name: 'media/id-card-front.jpg', role: 'id-card', mediaType: 'image/jpeg' }, [
+    PHOTO,
+  ]);
+  const captured: OcrCapturedPayload = {
+    v: 1,
+    side: 'front',
+    image: {
+      file: 'media/id-card-front.jpg',
+      sha256: await sha256Hex(PHOTO),
+      mime: 'image/jpeg',
+      width: 856,
+      height: 540,
+    },
+    trigger: 'auto',
+    corners: null,
+    quality: null,
+  };
+  await add('ocr.card.captured', json(captured));
+  // As recordCardCapture writes it: the facts in clear, the fields sealed.
+  const { fields, ...facts }: OcrResultPayload = {
+    v: 1,
+    side: 'front',
+    imageSha256: captured.image.sha256,
+    found: true,
+    engine: { name: 'tesseract.js', langData: 'test' },
+    fields: {
+      name: { value: '张三', text: '张三', confidence: 91, status: 'ok', issues: [] },
+      idNumber: {
+        value: '110105194912310021',
+        text: '110105194912310021',
+        confidence: 88,
+        status: 'invalid',
+        issues: [],
+      },
+      address: { value: HOSTILE, text: HOSTILE, confidence: 70, status: 'uncertain', issues: [] },
+    },
+    idNumberValid: false,
+    timings: { totalMs: 1200 },
+  };
+  await add('ocr.card.result', json(facts), json({ fields }));
+  await add('face.liveness.start', { mode: 'active', challenges: ['blink', 'turn-left'] });
+  await add('face.challenge.start', { index: 0, kind: 'blink', attempt: 1 });
+  await add('face.challenge.passed', { index: 0, kind: 'blink', attempt: 1, elapsedMs: 900, measure: 0.4 });
+  await add('face.challenge.failed', {
+    index: 1,
+    kind: 'turn-left',
+    attempt: 1,
+    reason: 'timeout',
+    retry: true,
+  });
+  await add('face.challenge.passed', {
+    index: 1,
+    kind: 'turn-left',
+    attempt: 2,
+    elapsedMs: 1500,
+    measure: 21,
+  });
+  await add('face.liveness.result', { verdict: 'passed', reasons: [], durationMs: 6000 });
+  await add('capture.recording.started', { part: 1, name: 'media/recording-1.webm', mimeType: 'video/webm' });
+  await add(
+    'speech.script',
+    { scriptId: 'loan-v1', segmentIds: SCRIPT.map((s) => s.id) },
+    { script: { segments: SCRIPT } },
+  );
+  await add('capture.segment.start', { segmentId: 'risk', part: 1, at: 1000 });
+  await add('speech.segment.start', {
+    segmentId: 'risk',
+    index: 0,
+    kind: 'read-aloud',
+    topic: 'rate',
+    attempt: 1,
+  });
+  await add('speech.attempt', {
+    segmentId: 'risk',
+    attempt: 1,
+    verdict: 'passed',
+    reasons: [],
+    speech: { speechRatio: 0.8, durationMs: 6000, speechLevelDb: -21 },
+    lipSync: { score: 0.71 },
+  });
+  await add('face.presence', {
+    segmentId: 'risk',
+    onePresentPct: 99,
+    oneFrontalPct: 95,
+    noFacePct: 1,
+    multiplePct: 0,
+  });
+  await add('speech.segment', {
+    segmentId: 'risk',
+    kind: 'read-aloud',
+    outcome: 'passed',
+    attempts: 1,
+    reasons: [],
+  });
+  await add('capture.segment.end', { segmentId: 'risk', part: 1, at: 7500 });
+  await add('capture.recording.gap', { part: 1, at: 7600, ms: 2600 });
+  await add('capture.segment.start', { segmentId: 'confirm-rate', part: 1, at: 11000 });
+  await add('speech.segment.start', {
+    segmentId: 'confirm-rate',
+    index: 1,
+    kind: 'confirm',
+    topic: 'rate',
+    attempt: 1,
+  });
+  await add('speech.tap', { segmentId: 'confirm-rate', choice: 'yes' });
+  await add('face.presence', {
+    segmentId: 'confirm-rate',
+    onePresentPct: 65,
+    oneFrontalPct: 60,
+    noFacePct: 5,
+    multiplePct: 30,
+  });
+  await add('speech.segment', {
+    segmentId: 'confirm-rate',
+    kind: 'confirm',
+    outcome: 'confirmed',
+    attempts: 1,
+    reasons: [],
+  });
+  await add('capture.visibility', { state: 'hidden' });
+  await add('capture.interrupted', { reason: 'page-reload', gapMs: 12_000 });
+  await add('speech.flow.end', { outcome: 'completed', reasons: [] });
+  await add('capture.recording.stopped', { part: 1, reason: 'stopped', durationMs: 15_000 });
+  await writer.addMedia({ name: 'media/recording-1.webm', role: 'recording', mediaType: 'video/webm' }, [
+    RECORDING,
+  ]);
+  await add('session.end', { status: 'completed' });
+  await writer.finish(log, [
+    { name: 'id-front', status: 'passed', summary: { idNumberValid: false } },
+    { name: 'liveness', status: 'passed', summary: { challenges: 2 } },
+    { name: 'recording', status: 'passed', summary: { segments: 2 } },
+  ]);
+  return sink.bytes();
+}
+
+/** Every src/href/url() in the markup must be a data: URL or an in-page anchor. */
+function externalReferences(html: string): string[] {
+  const found: string[] = [];
+  for (const m of html.matchAll(/\b(?:src|href|action|poster)\s*=\s*"([^"]*)"/gi))
+    if (!/^(data:|#)/.test(m[1] as string)) found.push(m[0]);
+  for (const m of html.matchAll(/url\(\s*['"]?([^'")]+)/gi))
+    if (!/^data:/.test(m[1] as string)) found.push(m[0]);
+  if (/<link\b/i.test(html)) found.push('<link>');
+  return found;
+}
+
+const check = (model: ReportModel, name: string) => model.checks.find((c) => c.name === name);
+
+describe('audit report on an SDK-shaped session', () => {
+  let model: ReportModel;
+  let html: string;
+  beforeAll(async () => {
+    bundle = await sessionBundle();
+    ({ model, html } = await prepareReport({
+      source: bytesSource(bundle),
+      name: 'session.zip',
+      ticketKeys: [ticketPublic],
+      decryptionKey: encryptionPrivate,
+      now: () => new Date('2026-11-23T09:00:00Z'),
+    }));
+  });
+
+  it('verifies, opens, and judges each expectation from the events', () => {
+    expect(model.reasons).toEqual([]);
+    expect(model.valid).toBe(true);
+    expect(model.opened).toBe(true);
+    expect(check(model, 'Liveness')?.level).toBe('ok');
+    expect(check(model, 'Risk disclosure and confirmations')?.level).toBe('ok');
+    // 60% frontal and a second face 30% of the time in the confirmation: flagged, by segment.
+    expect(check(model, 'Applicant visible throughout')).toMatchObject({ level: 'warn' });
+    expect(check(model, 'Applicant visible throughout')?.detail).toContain('confirm-rate');
+    expect(check(model, 'Applicant visible throughout')?.detail).not.toContain('risk');
+    expect(check(model, 'ID card')?.level).toBe('fail');
+    expect(check(model, 'Continuous recording')?.level).toBe('warn');
+  });
+
+  it('shows the script as shown, with what was read, confirmed and seen per segment', () => {
+    const [risk, confirm] = model.segments;
+    expect(risk).toMatchObject({
+      id: 'risk',
+      kind: 'read-aloud',
+      text: SCRIPT[0]?.text,
+      outcome: 'passed',
+      part: 1,
+      recordingMs: 1000,
+    });
+    expect(risk?.speech).toBe('voice 80% of 6 s, level -21 dB');
+    expect(risk?.lipSync).toBe('lip sync 0.71');
+    expect(risk?.presence).toBe('frontal 95%, several faces 0%');
+    expect(confirm).toMatchObject({ outcome: 'confirmed', answer: 'tapped yes', recordingMs: 11000 });
+    expect(confirm?.presence).toBe('frontal 60%, several faces 30%');
+  });
+
+  it('lists OCR fields with their validation, the challenges, and the interruptions', () => {
+    expect(model.ocr).toHaveLength(1);
+    expect(model.ocr[0]?.idNumberValid).toBe(false);
+    expect(model.ocr[0]?.fields).toContainEqual({ name: 'name', value: '张三', status: 'ok' });
+    expect(model.ocr[0]?.fields).toContainEqual({
+      name: 'idNumber',
+      value: '110105194912310021',
+      status: 'invalid',
+    });
+    expect(model.liveness).toContain('challenge failed: turn-left (timeout)');
+    expect(model.liveness.filter((l) => l.startsWith('challenge passed'))).toHaveLength(2);
+    expect(model.interruptions.some((i) => i.includes('INTERRUPTED (page-reload), gap 12 s'))).toBe(true);
+    expect(model.interruptions.some((i) => i.includes('recording gap'))).toBe(true);
+  });
+
+  it('keeps events it has no wording for, and places events on the recording', () => {
+    expect(model.timeline.map((e) => e.type)).toContain('capture.visibility');
+    expect(model.timeline.map((e) => e.type)).toContain('face.challenge.start');
+    const segmentStart = model.timeline.find((e) => e.type === 'capture.segment.start');
+    expect(segmentStart).toMatchObject({ part: 1, recordingMs: 1000 });
+    // Before the recording started an event has no place on it.
+    expect(model.timeline.find((e) => e.type === 'consent.given')?.recordingMs).toBeNull();
+  });
+
+  it('renders one self-contained page: decrypted media inline, seek buttons, escaped values, CSP, print CSS', () => {
+    expect(externalReferences(html)).toEqual([]);
+    expect(html).toContain('<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;');
+    expect(html).toContain('@media print');
+    const video = /<video id="recording-1"[^>]* src="data:video\/webm;base64,([^"]+)"/.exec(html);
+    expect(video).not.toBeNull();
+    expect(new Uint8Array(Buffer.from(video?.[1] as string, 'base64'))).toEqual(RECORDING);
+    const img = /<img alt="id-card" src="data:image\/jpeg;base64,([^"]+)"/.exec(html);
+    expect(new Uint8Array(Buffer.from(img?.[1] as string, 'base64'))).toEqual(PHOTO);
+    expect(html).toContain('data-part="1" data-ms="11000"');
+    expect(html).not.toContain(HOSTILE);
+    expect(html).toContain('&lt;img src=x onerror=&quot;alert(1)&quot;&gt;');
+    // The verdict comes before every other section.
+    expect(html.indexOf('id="verdict"')).toBeLessThan(html.indexOf('<h2>'));
+  });
+
+  it('a tampered copy: INVALID, its reason first, nothing decrypted', async () => {
+    const tampered = bundle.slice();
+    // A byte in the middle of the file: the sealed recording is most of it.
+    const at = tampered.length >> 1;
+    tampered[at] = (tampered[at] as number) ^ 0x01;
+    const { model: bad, html: badHtml } = await prepareReport({
+      source: bytesSource(tampered),
+      name: 'tampered.zip',
+      ticketKeys: [ticketPublic],
+      decryptionKey: encryptionPrivate,
+    });
+    expect(bad.valid).toBe(false);
+    expect(bad.opened).toBe(false);
+    expect(bad.reasons.length).toBeGreaterThan(0);
+    const verdict = badHtml.slice(badHtml.indexOf('id="verdict"'), badHtml.indexOf('</section>'));
+    expect(verdict).toContain('INVALID');
+    expect(verdict).toContain(bad.reasons[0]?.split(':')[0] as string);
+    expect(badHtml).not.toContain('张三');
+    expect(badHtml).not.toContain('data:video');
+    expect(externalReferences(badHtml)).toEqual([]);
+  });
+});
