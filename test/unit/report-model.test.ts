@@ -120,7 +120,7 @@ async function sessionBundle(): Promise<Uint8Array> {
     found: true,
     engine: { name: 'tesseract.js', langData: 'test' },
     fields: {
-      name: { value: '张三', text: '张三', confidence: 91, status: 'ok', issues: [] },
+      name: { value: '张三', text: '张三', confidence: 91, status: 'verified', issues: [] },
       idNumber: {
         value: '110105194912310021',
         text: '110105194912310021',
@@ -128,7 +128,7 @@ async function sessionBundle(): Promise<Uint8Array> {
         status: 'invalid',
         issues: [],
       },
-      address: { value: HOSTILE, text: HOSTILE, confidence: 70, status: 'uncertain', issues: [] },
+      address: { value: HOSTILE, text: HOSTILE, confidence: 70, status: 'needs-confirmation', issues: [] },
     },
     idNumberValid: false,
     timings: { totalMs: 1200 },
@@ -290,7 +290,7 @@ describe('audit report on an SDK-shaped session', () => {
   it('lists OCR fields with their validation, the challenges, and the interruptions', () => {
     expect(model.ocr).toHaveLength(1);
     expect(model.ocr[0]?.idNumberValid).toBe(false);
-    expect(model.ocr[0]?.fields).toContainEqual({ name: 'name', value: '张三', status: 'ok' });
+    expect(model.ocr[0]?.fields).toContainEqual({ name: 'name', value: '张三', status: 'verified' });
     expect(model.ocr[0]?.fields).toContainEqual({
       name: 'idNumber',
       value: '110105194912310021',
