@@ -30,8 +30,16 @@ async function timestampFor(
   if (!existsSync(tokenPath)) return null;
   const token = new Uint8Array(await readFile(tokenPath));
   if (!certPath) {
-    const facts = await describeToken(token);
-    return { ...facts, verified: null };
+    // A damaged token is a finding for the report, not a reason to write no report at all.
+    return describeToken(token).then(
+      (facts) => ({ ...facts, verified: null }),
+      (error: unknown) => ({
+        genTime: '?',
+        tsa: '?',
+        verified: false,
+        detail: `the token cannot be read (${(error as DualrecError).detail ?? String(error)})`,
+      }),
+    );
   }
   const source = await openFileSource(bundle);
   try {
