@@ -1,7 +1,15 @@
-import { readdir, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { DualrecError, type Verdict, verify } from '@dualrec/evidence';
-import { openFileSource } from '@dualrec/server';
+import {
+  DualrecError,
+  type RandomAccessSource,
+  SIGNATURE_FILE,
+  type Verdict,
+  verify,
+  ZipArchive,
+} from '@dualrec/evidence';
+import { openFileSource, verifyTimestampToken } from '@dualrec/server';
 import { type Command, EXIT, parseCommandArgs } from '../io.js';
 import { KEY_FILES, loadLenderKeys, requireKey } from './keygen.js';
 
@@ -25,7 +33,7 @@ export function formatVerdict(file: string, verdict: Verdict): string {
 }
 
 const usage = `Usage: dualrec verify FILE --keys DIR [--json] [--nonce NONCE]
-       dualrec verify FOLDER --keys DIR [--json]
+       dualrec verify FOLDER --keys DIR [--json] [--tsa-cert PEM]
 
 Verifies an evidence bundle offline (docs/bundle-format.md §10): ZIP safety, manifest, the device's
 signature, the lender's ticket, every file's hash, the event chain. With ${KEY_FILES.encryptionPrivate}
@@ -35,10 +43,13 @@ Options:
   --keys DIR      lender key folder (needs ${KEY_FILES.ticketSigningPublic})
   --json          print the verdict as JSON: { file, valid, reasons: [{code, file, detail}], notices }
   --nonce NONCE   also require the ticket's nonce to be this one
+  --tsa-cert PEM  (FOLDER) also require each bundle's RFC 3161 token (<id>.tsr beside <id>.zip, as
+                  the server stores it) to exist and to verify over the bundle's signature with
+                  this TSA certificate (the server's <data>/tsa/tsa.crt for its local TSA)
 
 With a FOLDER, every *.zip under it (e.g. the server's bundles/) is verified: a summary table
 (or JSON with every verdict), the throughput, and exit 1 when any bundle is invalid or unreadable —
-for a nightly compliance job.
+for a nightly compliance job. A folder with no bundle at all exits 2.
 
 Exit status: 0 valid, 1 invalid (every reason is printed), 2 unreadable file, missing keys or bad usage.
 `;
@@ -58,6 +69,38 @@ interface FolderResult {
   valid: boolean;
   size: number;
   reasons: { code: string; file: string | null; detail: string }[];
+  /** The RFC 3161 time when the token was checked (--tsa-cert) and verified. */
+  timestamp?: { genTime: string; tsa: string };
+}
+
+/** The server stores `<id>.tsr` beside `<id>.zip`; `<file>.zip.tsr` is accepted too. */
+function tokenPathFor(bundle: string): string | null {
+  for (const path of [bundle.replace(/\.zip$/, '.tsr'), `${bundle}.tsr`]) if (existsSync(path)) return path;
+  return null;
+}
+
+/**
+ * Checks the bundle's RFC 3161 token against the TSA certificate. A missing or failing token is a
+ * reason (the folder job asked for time-stamped bundles); the signature it covers is the bundle's.
+ */
+async function checkTimestamp(
+  bundle: string,
+  source: RandomAccessSource,
+  certificatePath: string,
+): Promise<{ ok: true; genTime: string; tsa: string } | { ok: false; code: string; detail: string }> {
+  const tokenPath = tokenPathFor(bundle);
+  if (!tokenPath) return { ok: false, code: 'TIMESTAMP_MISSING', detail: 'no <id>.tsr beside the bundle' };
+  const archive = await ZipArchive.open(source);
+  const entry = archive.get(SIGNATURE_FILE);
+  if (!entry) return { ok: false, code: 'TIMESTAMP_INVALID', detail: 'the bundle has no signature to cover' };
+  const checked = await verifyTimestampToken(
+    new Uint8Array(await readFile(tokenPath)),
+    await archive.read(entry, 65536),
+    certificatePath,
+  );
+  return checked.valid
+    ? { ok: true, genTime: checked.genTime, tsa: checked.tsa }
+    : { ok: false, code: 'TIMESTAMP_INVALID', detail: checked.reason };
 }
 
 /** Verifies every bundle under a folder, one after another (verification is CPU-bound). */
@@ -66,6 +109,8 @@ export async function verifyFolder(
   options: {
     ticketKeys: Parameters<typeof verify>[1]['ticketKeys'];
     decryptionKeys?: Parameters<typeof verify>[1]['decryptionKeys'];
+    /** Also require and check each bundle's RFC 3161 token with this TSA certificate (PEM path). */
+    tsaCertificate?: string;
   },
 ): Promise<{ results: FolderResult[]; seconds: number; bytes: number }> {
   const started = performance.now();
@@ -80,12 +125,21 @@ export async function verifyFolder(
           ticketKeys: options.ticketKeys,
           ...(options.decryptionKeys ? { decryptionKeys: options.decryptionKeys } : {}),
         });
-        results.push({
+        const result: FolderResult = {
           file: relative(dir, file),
           valid: verdict.valid,
           size: source.size,
-          reasons: verdict.reasons,
-        });
+          reasons: [...verdict.reasons],
+        };
+        if (options.tsaCertificate) {
+          const stamp = await checkTimestamp(file, source, options.tsaCertificate);
+          if (stamp.ok) result.timestamp = { genTime: stamp.genTime, tsa: stamp.tsa };
+          else {
+            result.valid = false;
+            result.reasons.push({ code: stamp.code, file: null, detail: stamp.detail });
+          }
+        }
+        results.push(result);
       } finally {
         await source.close();
       }
@@ -105,25 +159,47 @@ export const verifyCommand: Command = {
   summary: 'verify an evidence bundle (exit 0 valid, 1 invalid, 2 unreadable)',
   usage,
   async run(args, io) {
-    const parsed: { values: { keys?: string; json?: boolean; nonce?: string }; positionals: string[] } =
-      parseCommandArgs({
-        args,
-        options: { keys: { type: 'string' }, json: { type: 'boolean' }, nonce: { type: 'string' } },
-        strict: true,
-        allowPositionals: true,
-      });
+    const parsed: {
+      values: { keys?: string; json?: boolean; nonce?: string; 'tsa-cert'?: string };
+      positionals: string[];
+    } = parseCommandArgs({
+      args,
+      options: {
+        keys: { type: 'string' },
+        json: { type: 'boolean' },
+        nonce: { type: 'string' },
+        'tsa-cert': { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
     const { values, positionals } = parsed;
     if (positionals.length !== 1)
       throw new DualrecError('BAD_USAGE', { detail: 'give exactly one bundle FILE' });
+    const folder = (await stat(resolve(positionals[0] as string)).catch(() => null))?.isDirectory() === true;
+    if (values['tsa-cert'] && !folder)
+      throw new DualrecError('BAD_USAGE', {
+        detail:
+          '--tsa-cert is for a FOLDER; for one bundle, dualrec report FILE --tsa-cert PEM shows its time-stamp',
+      });
     if (!values.keys) throw new DualrecError('BAD_USAGE', { detail: '--keys DIR is required' });
     const file = positionals[0] as string;
-    if ((await stat(resolve(file)).catch(() => null))?.isDirectory()) {
+    if (folder) {
       const keys = await loadLenderKeys(resolve(values.keys));
       const ticketKey = requireKey(keys.ticketSigningPublic, values.keys, KEY_FILES.ticketSigningPublic);
+      const tsaCertificate = values['tsa-cert'] ? resolve(values['tsa-cert']) : undefined;
+      if (tsaCertificate && !existsSync(tsaCertificate))
+        throw new DualrecError('BAD_USAGE', { detail: `--tsa-cert ${values['tsa-cert']}: no such file` });
       const { results, seconds, bytes } = await verifyFolder(resolve(file), {
         ticketKeys: [ticketKey],
         ...(keys.encryptionPrivate ? { decryptionKeys: [keys.encryptionPrivate] } : {}),
+        ...(tsaCertificate ? { tsaCertificate } : {}),
       });
+      if (results.length === 0) {
+        // A nightly job pointed at the wrong folder must not pass on nothing.
+        io.stderr.write(`dualrec verify: no *.zip under ${file}\n`);
+        return EXIT.usage;
+      }
       const invalid = results.filter((r) => !r.valid).length;
       const throughput = {
         bundlesPerSecond: Number((results.length / Math.max(seconds, 1e-9)).toFixed(1)),
@@ -136,7 +212,7 @@ export const verifyCommand: Command = {
       } else {
         for (const r of results)
           io.stdout.write(
-            `${r.valid ? 'VALID  ' : 'INVALID'}  ${r.file}${r.valid ? '' : `  ${r.reasons[0]?.code ?? ''}: ${r.reasons[0]?.detail ?? ''}`}\n`,
+            `${r.valid ? 'VALID  ' : 'INVALID'}  ${r.file}${r.timestamp ? `  time-stamped ${r.timestamp.genTime}` : ''}${r.valid ? '' : `  ${r.reasons[0]?.code ?? ''}: ${r.reasons[0]?.detail ?? ''}`}\n`,
           );
         io.stdout.write(
           `${results.length} bundle(s): ${results.length - invalid} valid, ${invalid} invalid — ${seconds.toFixed(1)} s, ${throughput.bundlesPerSecond} bundles/s, ${throughput.megabytesPerSecond} MB/s\n`,

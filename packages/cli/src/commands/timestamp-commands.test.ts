@@ -1,7 +1,8 @@
 /**
- * `dualrec report` with the RFC 3161 token the server stores beside the bundle
- * (`<id>.zip` + `<id>.tsr`, the token over the manifest signature): shown as verified with the TSA
- * certificate, as "not checked" without one, and as INVALID when the token is another bundle's.
+ * The RFC 3161 token the server stores beside the bundle (`<id>.zip` + `<id>.tsr`, the token over
+ * the manifest signature). `dualrec report` shows it as verified with the TSA certificate, as "not
+ * checked" without one, and as INVALID when it is another bundle's or damaged; `dualrec verify
+ * FOLDER --tsa-cert` requires every bundle's token to exist and verify.
  */
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -151,5 +152,56 @@ describe('dualrec report: the RFC 3161 token beside the bundle', () => {
       level: 'warn',
       detail: 'no time-stamp token beside the bundle',
     });
+  });
+});
+
+describe('dualrec verify FOLDER --tsa-cert: the nightly job also checks the time-stamps', () => {
+  /** A folder holding copies of the given files under the given names. */
+  async function folder(name: string, files: [from: string, to: string][]): Promise<string> {
+    const path = join(dir, name);
+    await mkdir(path, { recursive: true });
+    for (const [from, to] of files) await copyFile(from, join(path, to));
+    return path;
+  }
+
+  it('every bundle with its verifying token: exit 0, each time-stamp listed', async () => {
+    const path = await folder('stamped', [
+      [bundle, 'upload-1.zip'],
+      [join(dir, 'bundles', 'upload-1.tsr'), 'upload-1.tsr'],
+      [other, 'upload-2.zip'],
+      [join(dir, 'upload-2.tsr'), 'upload-2.tsr'],
+    ]);
+    const text = await run('verify', path, '--keys', keys, '--tsa-cert', tsa.certificatePath);
+    expect(text.code, text.stdout + text.stderr).toBe(0);
+    expect(text.stdout).toContain(`VALID    upload-1.zip  time-stamped ${genTime}`);
+    expect(text.stdout).toMatch(/VALID {4}upload-2\.zip {2}time-stamped \d{4}-/);
+    const json = JSON.parse(
+      (await run('verify', path, '--keys', keys, '--tsa-cert', tsa.certificatePath, '--json')).stdout,
+    );
+    expect(json.results[0].timestamp).toMatchObject({ genTime });
+  });
+
+  it("a missing token and another bundle's token: exit 1, each named with its reason", async () => {
+    const path = await folder('unstamped', [
+      [bundle, 'upload-1.zip'],
+      [join(dir, 'upload-2.tsr'), 'upload-1.tsr'],
+      [other, 'upload-2.zip'],
+    ]);
+    const text = await run('verify', path, '--keys', keys, '--tsa-cert', tsa.certificatePath, '--json');
+    expect(text.code).toBe(1);
+    const json = JSON.parse(text.stdout);
+    expect(json).toMatchObject({ total: 2, valid: 0, invalid: 2 });
+    expect(json.results[0].reasons.map((r: { code: string }) => r.code)).toEqual(['TIMESTAMP_INVALID']);
+    expect(json.results[1].reasons.map((r: { code: string }) => r.code)).toEqual(['TIMESTAMP_MISSING']);
+    // Without --tsa-cert the same folder passes: time-stamps are checked only when asked for.
+    expect((await run('verify', path, '--keys', keys)).code).toBe(0);
+  });
+
+  it('--tsa-cert with one FILE, or a folder without bundles: exit 2', async () => {
+    expect((await run('verify', bundle, '--keys', keys, '--tsa-cert', tsa.certificatePath)).code).toBe(2);
+    const empty = await folder('empty', []);
+    const none = await run('verify', empty, '--keys', keys);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no *.zip');
   });
 });
