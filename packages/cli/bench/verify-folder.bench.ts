@@ -1,19 +1,24 @@
 /**
  * The nightly compliance job: `dualrec verify FOLDER` over 100 sample bundles (~1 MB each, with
- * a recording), reported as bundles/s and MB/s. Baseline, same run, same files: reading each
- * file and one SHA-256 over it (the least any integrity check must do).
+ * a recording), reported as bundles/s and MB/s; also with each bundle's RFC 3161 token checked
+ * (--tsa-cert). Baseline, same run, same files: reading each bundle and one SHA-256 over it (the
+ * least any integrity check must do).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  bytesSource,
   generateKeyPairJwk,
   MemorySink,
   type PrivateJwk,
   type PublicJwk,
+  SIGNATURE_FILE,
   writeSampleBundle,
+  ZipArchive,
 } from '@dualrec/evidence';
+import { LocalTsa } from '@dualrec/server';
 import type { BenchSuite } from '../../../test/bench/harness.js';
 import { verifyFolder } from '../src/commands/verify.js';
 
@@ -22,6 +27,7 @@ const RECORDING_BYTES = 1_000_000;
 let dir = '';
 let ticketPublic: PublicJwk;
 let encryptionPrivate: PrivateJwk;
+let tsaCertificate = '';
 
 let prepared: Promise<number> | null = null;
 
@@ -51,6 +57,17 @@ function prepare(): Promise<number> {
       total += bytes.length;
       await writeFile(join(dir, 'bundles', `${String(i).padStart(3, '0')}.zip`), bytes);
     }
+    // What the server stores beside each bundle: an RFC 3161 token over its signature.
+    const tsa = await LocalTsa.open(join(dir, 'tsa'));
+    tsaCertificate = tsa.certificatePath;
+    for (const name of (await readdir(join(dir, 'bundles'))).filter((n) => n.endsWith('.zip'))) {
+      const source = bytesSource(new Uint8Array(await readFile(join(dir, 'bundles', name))));
+      const archive = await ZipArchive.open(source);
+      const entry = archive.get(SIGNATURE_FILE);
+      if (!entry) throw new Error(`${name} has no signature`);
+      const { token } = await tsa.stamp(await archive.read(entry, 65536));
+      await writeFile(join(dir, 'bundles', name.replace(/\.zip$/, '.tsr')), token);
+    }
     return total;
   })();
   return prepared;
@@ -69,7 +86,7 @@ export const suite: BenchSuite = {
       baseline: {
         label: 'read + SHA-256 of every file',
         async run() {
-          for (const name of await readdir(join(dir, 'bundles'))) {
+          for (const name of (await readdir(join(dir, 'bundles'))).filter((n) => n.endsWith('.zip'))) {
             const path = join(dir, 'bundles', name);
             await stat(path);
             createHash('sha256')
@@ -90,6 +107,34 @@ export const suite: BenchSuite = {
       },
     },
     {
+      name: `verify folder of ${COUNT} bundles and their RFC 3161 tokens (--tsa-cert; OpenSSL per token)`,
+      iterations: 3,
+      warmup: 1,
+      async setup() {
+        this.bytes = await prepare();
+      },
+      baseline: {
+        label: 'read + SHA-256 of every file',
+        async run() {
+          for (const name of (await readdir(join(dir, 'bundles'))).filter((n) => n.endsWith('.zip')))
+            createHash('sha256')
+              .update(await readFile(join(dir, 'bundles', name)))
+              .digest();
+        },
+      },
+      subject: {
+        label: 'verifyFolder() with tsaCertificate',
+        async run() {
+          const { results, seconds } = await verifyFolder(join(dir, 'bundles'), {
+            ticketKeys: [ticketPublic],
+            tsaCertificate,
+          });
+          if (results.some((r) => !r.valid || !r.timestamp)) throw new Error('a token did not verify');
+          return { bundlesPerSecond: Math.round(results.length / seconds) };
+        },
+      },
+    },
+    {
       name: `verify folder of ${COUNT} bundles with the decryption key (every record authenticated)`,
       iterations: 3,
       warmup: 1,
@@ -102,7 +147,7 @@ export const suite: BenchSuite = {
       baseline: {
         label: 'read + SHA-256 of every file',
         async run() {
-          for (const name of await readdir(join(dir, 'bundles')))
+          for (const name of (await readdir(join(dir, 'bundles'))).filter((n) => n.endsWith('.zip')))
             createHash('sha256')
               .update(await readFile(join(dir, 'bundles', name)))
               .digest();
