@@ -38,7 +38,8 @@ let ticketPublic: PublicJwk;
 let encryptionPrivate: PrivateJwk;
 let bundle: Uint8Array;
 
-async function sessionBundle(): Promise<Uint8Array> {
+/** A session as the SDK writes it; `degraded`: recorded without the face model (no presence). */
+async function sessionBundle(options: { degraded?: boolean } = {}): Promise<Uint8Array> {
   const ticketKeys = await generateKeyPairJwk('ticket-signing');
   const encryption = await generateKeyPairJwk('encryption');
   ticketPublic = ticketKeys.publicJwk;
@@ -153,6 +154,7 @@ async function sessionBundle(): Promise<Uint8Array> {
   });
   await add('face.liveness.result', { verdict: 'passed', reasons: [], durationMs: 6000 });
   await add('capture.recording.started', { part: 1, name: 'media/recording-1.webm', mimeType: 'video/webm' });
+  if (options.degraded) await add('recording.degraded', { reason: 'face-model-unavailable', detail: 'test' });
   await add(
     'speech.script',
     { scriptId: 'loan-v1', segmentIds: SCRIPT.map((s) => s.id) },
@@ -174,13 +176,14 @@ async function sessionBundle(): Promise<Uint8Array> {
     speech: { speechRatio: 0.8, durationMs: 6000, speechLevelDb: -21 },
     lipSync: { score: 0.71 },
   });
-  await add('face.presence', {
-    segmentId: 'risk',
-    onePresentPct: 99,
-    oneFrontalPct: 95,
-    noFacePct: 1,
-    multiplePct: 0,
-  });
+  if (!options.degraded)
+    await add('face.presence', {
+      segmentId: 'risk',
+      onePresentPct: 99,
+      oneFrontalPct: 95,
+      noFacePct: 1,
+      multiplePct: 0,
+    });
   await add('speech.segment', {
     segmentId: 'risk',
     kind: 'read-aloud',
@@ -199,13 +202,14 @@ async function sessionBundle(): Promise<Uint8Array> {
     attempt: 1,
   });
   await add('speech.tap', { segmentId: 'confirm-rate', choice: 'yes' });
-  await add('face.presence', {
-    segmentId: 'confirm-rate',
-    onePresentPct: 65,
-    oneFrontalPct: 60,
-    noFacePct: 5,
-    multiplePct: 30,
-  });
+  if (!options.degraded)
+    await add('face.presence', {
+      segmentId: 'confirm-rate',
+      onePresentPct: 65,
+      oneFrontalPct: 60,
+      noFacePct: 5,
+      multiplePct: 30,
+    });
   await add('speech.segment', {
     segmentId: 'confirm-rate',
     kind: 'confirm',
@@ -220,6 +224,8 @@ async function sessionBundle(): Promise<Uint8Array> {
   await writer.addMedia({ name: 'media/recording-1.webm', role: 'recording', mediaType: 'video/webm' }, [
     RECORDING,
   ]);
+  // An event type the report has no wording for (a newer SDK, or the lender's own).
+  await add('lender.note', { by: 'test' });
   await add('session.end', { status: 'completed' });
   await writer.finish(log, [
     { name: 'id-front', status: 'passed', summary: { idNumberValid: false } },
@@ -299,14 +305,30 @@ describe('audit report on an SDK-shaped session', () => {
     expect(model.liveness).toContain('challenge failed: turn-left (timeout)');
     expect(model.liveness.filter((l) => l.startsWith('challenge passed'))).toHaveLength(2);
     expect(model.interruptions.some((i) => i.includes('INTERRUPTED (page-reload), gap 12 s'))).toBe(true);
-    expect(model.interruptions.some((i) => i.includes('recording gap'))).toBe(true);
+    expect(model.interruptions.some((i) => i.endsWith('recording gap: 2600 ms without a chunk'))).toBe(true);
+    expect(model.interruptions.some((i) => i.endsWith('the page went to the background (hidden)'))).toBe(
+      true,
+    );
   });
 
-  it('keeps events it has no wording for, and places events on the recording', () => {
+  it('words the events it knows, lists the ones it does not, and places events on the recording', () => {
+    expect(model.timeline.find((e) => e.type === 'lender.note')).toMatchObject({
+      level: 'info',
+      text: 'lender.note',
+    });
     expect(model.timeline.map((e) => e.type)).toContain('capture.visibility');
     expect(model.timeline.map((e) => e.type)).toContain('face.challenge.start');
     const segmentStart = model.timeline.find((e) => e.type === 'capture.segment.start');
     expect(segmentStart).toMatchObject({ part: 1, recordingMs: 1000 });
+    // A recorder marker sits at its own recording time, not at the log's clock.
+    expect(model.timeline.find((e) => e.type === 'capture.recording.gap')).toMatchObject({
+      part: 1,
+      recordingMs: 7600,
+    });
+    expect(model.timeline.find((e) => e.type === 'face.challenge.start')?.text).toBe('challenge 1: blink');
+    expect(model.timeline.find((e) => e.type === 'capture.visibility')?.text).toBe(
+      'the page went to the background (hidden)',
+    );
     // Before the recording started an event has no place on it.
     expect(model.timeline.find((e) => e.type === 'consent.given')?.recordingMs).toBeNull();
   });
@@ -325,6 +347,22 @@ describe('audit report on an SDK-shaped session', () => {
     expect(html).toContain('&lt;img src=x onerror=&quot;alert(1)&quot;&gt;');
     // The verdict comes before every other section.
     expect(html.indexOf('id="verdict"')).toBeLessThan(html.indexOf('<h2>'));
+  });
+
+  it('recorded without the face model: presence is "not measured", never "visible throughout"', async () => {
+    const { model: degraded } = await prepareReport({
+      source: bytesSource(await sessionBundle({ degraded: true })),
+      name: 'degraded.zip',
+      ticketKeys: [ticketPublic],
+      decryptionKey: encryptionPrivate,
+    });
+    expect(degraded.valid).toBe(true);
+    expect(check(degraded, 'Applicant visible throughout')).toEqual({
+      name: 'Applicant visible throughout',
+      level: 'warn',
+      detail: 'not measured in: risk, confirm-rate (face-model-unavailable)',
+    });
+    expect(degraded.timeline.find((e) => e.type === 'recording.degraded')?.level).toBe('warn');
   });
 
   it('a tampered copy: INVALID, its reason first, nothing decrypted', async () => {

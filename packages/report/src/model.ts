@@ -191,7 +191,49 @@ function describe(type: string, p: Payload): { level: Level; text: string } {
       };
     }
     case 'capture.recording.gap':
-      return { level: 'warn', text: `recording gap: ${str(p.gapMs)} ms` };
+      // The recorder writes `ms` (the interval between two chunks); older builds wrote `gapMs`.
+      return { level: 'warn', text: `recording gap: ${str(p.ms ?? p.gapMs)} ms without a chunk` };
+    case 'capture.recording.format':
+      return { level: 'info', text: `recording format: ${str(p.mimeType)}` };
+    case 'capture.visibility':
+      return p.state === 'hidden'
+        ? { level: 'warn', text: 'the page went to the background (hidden)' }
+        : { level: 'info', text: `the page is ${str(p.state)} again` };
+    case 'capture.devices.changed':
+      return {
+        level: 'warn',
+        text: `cameras/microphones changed (now ${str(p.videoInputs)} cameras, ${str(p.audioInputs)} microphones)`,
+      };
+    case 'recording.degraded':
+      return { level: 'warn', text: `recording without face analysis (${str(p.reason)})` };
+    case 'face.challenge.start':
+      return {
+        level: 'info',
+        text: `challenge ${Number(p.index) + 1}: ${str(p.kind)}${Number(p.attempt) > 1 ? ` (attempt ${str(p.attempt)})` : ''}`,
+      };
+    case 'face.baseline':
+      return { level: 'info', text: 'neutral face baseline measured' };
+    case 'face.absent.end':
+      return {
+        level: 'warn',
+        text: `the face was out of frame for ${num(Number(p.durationMs) / 1000, 1)} s`,
+      };
+    case 'face.multiple.end':
+      return {
+        level: 'warn',
+        text: `a second face for ${num(Number(p.durationMs) / 1000, 1)} s (up to ${str(p.maxCount)} faces)`,
+      };
+    case 'ocr.card.rejected':
+      return {
+        level: 'warn',
+        text: `ID card ${str(p.side)} not accepted (${str(p.reason)}), attempt ${str(p.attempt)}`,
+      };
+    case 'ocr.card.retake':
+      return { level: 'info', text: `the applicant chose to retake the ID card ${str(p.side)}` };
+    case 'ui.locale':
+      return { level: 'info', text: `language switched to ${str(p.locale)}` };
+    case 'ui.elder-mode':
+      return { level: 'info', text: `elder mode ${p.on ? 'on' : 'off'}` };
     case 'capture.interrupted':
       return {
         level: 'warn',
@@ -264,9 +306,14 @@ export function buildReport(input: ReportInput): ReportModel {
     const { level, text } = describe(e.type, e.payload);
     let recordingMs: number | null = null;
     let part: number | null = null;
-    if (e.type === 'capture.segment.start' || e.type === 'capture.segment.end') {
-      recordingMs = Number(e.payload.at);
-      part = Number(e.payload.part);
+    // Capture markers (segment edges, gaps, any recorder marker) carry their exact recording time.
+    if (
+      e.type.startsWith('capture.') &&
+      typeof e.payload.at === 'number' &&
+      typeof e.payload.part === 'number'
+    ) {
+      recordingMs = e.payload.at;
+      part = e.payload.part;
     } else {
       for (const [p, start] of partStart)
         if (e.t >= start) {
@@ -351,7 +398,8 @@ export function buildReport(input: ReportInput): ReportModel {
       (e) =>
         e.type === 'capture.interrupted' ||
         e.type === 'capture.recording.gap' ||
-        e.type === 'capture.camera.ended',
+        e.type === 'capture.camera.ended' ||
+        (e.type === 'capture.visibility' && e.payload.state === 'hidden'),
     )
     .map((e) => `${e.wall}: ${describe(e.type, e.payload).text}`);
 
@@ -406,12 +454,25 @@ export function buildReport(input: ReportInput): ReportModel {
         /frontal (\d+)%/.exec(s.presence) &&
         Number(/frontal (\d+)%/.exec(s.presence)?.[1]) < 80,
     );
+    // A segment without a face.presence event was not measured (e.g. recording.degraded: no face
+    // model): that is not evidence that the applicant was visible.
+    const unmeasured = segments.filter((s) => s.outcome !== 'not reached' && !s.presence);
+    const degraded = events.find((e) => e.type === 'recording.degraded');
     checks.push({
       name: 'Applicant visible throughout',
-      level: presenceLow.length ? 'warn' : 'ok',
-      detail: presenceLow.length
-        ? `below 80% frontal in: ${presenceLow.map((s) => s.id).join(', ')}`
-        : 'one frontal face in every segment (≥ 80%)',
+      level: presenceLow.length || unmeasured.length || segments.length === 0 ? 'warn' : 'ok',
+      detail:
+        presenceLow.length || unmeasured.length || segments.length === 0
+          ? [
+              presenceLow.length ? `below 80% frontal in: ${presenceLow.map((s) => s.id).join(', ')}` : '',
+              unmeasured.length
+                ? `not measured in: ${unmeasured.map((s) => s.id).join(', ')}${degraded ? ` (${str(degraded.payload.reason)})` : ''}`
+                : '',
+              segments.length === 0 ? 'no script segments to measure' : '',
+            ]
+              .filter(Boolean)
+              .join('; ')
+          : 'one frontal face in every segment (≥ 80%)',
     });
     checks.push({
       name: 'ID card',
