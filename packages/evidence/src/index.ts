@@ -109,6 +109,7 @@ export {
   type TicketClaims,
   verifyTicket,
 } from './ticket.js';
+export { checkTimestampToken, type TimestampCheck, type TimestampCheckOptions } from './timestamp.js';
 export {
   type BundleLimits,
   DEFAULT_BUNDLE_LIMITS,
