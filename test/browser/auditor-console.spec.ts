@@ -8,12 +8,28 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
+import { bytesSource, SIGNATURE_FILE, ZipArchive } from '@dualrec/evidence';
+import { LocalTsa } from '@dualrec/server';
 import { expect, test } from './test.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 const dualrec = (...args: string[]) =>
   spawnSync('node', ['packages/cli/bin/dualrec.js', ...args], { cwd: repo, encoding: 'utf8' });
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+
+/** The report's "RFC 3161 time-stamp" row text (the CLI's HTML, or the console's frame). */
+function timestampRow(html: string): string {
+  const row = /<th scope="row">RFC 3161 time-stamp<\/th><td>([^<]*)<\/td>/.exec(html);
+  return row?.[1] ?? 'no row';
+}
+
+/** A token over the bundle's signature file, as the lender server stores it beside the bundle. */
+async function stamp(tsa: LocalTsa, bundle: string, out: string): Promise<void> {
+  const archive = await ZipArchive.open(bytesSource(new Uint8Array(readFileSync(bundle))));
+  const entry = archive.get(SIGNATURE_FILE);
+  if (!entry) throw new Error('no signature');
+  writeFileSync(out, (await tsa.stamp(await archive.read(entry, 65536))).token);
+}
 
 test('the console verifies in the browser with the uploaded key files and agrees with the CLI', async ({
   page,
@@ -73,6 +89,45 @@ test('the console verifies in the browser with the uploaded key files and agrees
         // The same first reason as the CLI (both verify with the decryption key).
         await expect(summary).toContainText(cli.reasons[0]?.code ?? 'missing');
       }
+    }
+
+    // The RFC 3161 token beside the bundle, checked in the worker (pkijs) against the TSA
+    // certificate: the same row as `dualrec report --tsa-cert` (OpenSSL). Another bundle's token
+    // is INVALID in both.
+    const tsa = await LocalTsa.open(join(dir, 'tsa'));
+    const other = join(dir, 'other.zip');
+    expect(dualrec('sample', '--keys', keys, '--out', other, '--seconds', '1').status).toBe(0);
+    await stamp(tsa, bundle, join(dir, 'sample.tsr'));
+    await stamp(tsa, other, join(dir, 'other.tsr'));
+    for (const [token, level] of [
+      [join(dir, 'sample.tsr'), /token verified/],
+      [join(dir, 'other.tsr'), /INVALID/],
+    ] as const) {
+      const report = join(dir, 'cli-report.html');
+      dualrec(
+        'report',
+        bundle,
+        '--keys',
+        keys,
+        '--tsr',
+        token,
+        '--tsa-cert',
+        tsa.certificatePath,
+        '--out',
+        report,
+      );
+      const cliRow = timestampRow(readFileSync(report, 'utf8'));
+      expect(cliRow).toMatch(level);
+      await page.locator('#bundle').setInputFiles(bundle);
+      await page.locator('#timestamp').setInputFiles([token, tsa.certificatePath]);
+      await page.locator('#verify').click();
+      const row = page
+        .frameLocator('#report')
+        .locator('tr', { has: page.locator('th', { hasText: 'RFC 3161 time-stamp' }) })
+        .locator('td')
+        .last();
+      await expect(row).toHaveText(level, { timeout: 60_000 });
+      if (level.source === 'token verified') await expect(row).toHaveText(cliRow);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

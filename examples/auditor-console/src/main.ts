@@ -25,6 +25,12 @@ function element<K extends keyof HTMLElementTagNameMap>(
 
 const bundleInput = element('input', { type: 'file', accept: '.zip,application/zip', id: 'bundle' });
 const keysInput = element('input', { type: 'file', accept: '.jwk,.json', multiple: true, id: 'keys' });
+const timestampInput = element('input', {
+  type: 'file',
+  accept: '.tsr,.crt,.pem',
+  multiple: true,
+  id: 'timestamp',
+});
 const run = element('button', { type: 'button', id: 'verify', textContent: 'Verify and show the report' });
 const progress = element('progress', { id: 'progress', max: 1, value: 0, hidden: true });
 const status = element('p', { id: 'status', role: 'status' });
@@ -47,6 +53,12 @@ document.body.append(
     'Lender key files (ticket-signing.public.jwk; encryption.private.jwk to decrypt) ',
     keysInput,
   ),
+  element(
+    'label',
+    {},
+    'Optional: the bundle’s time-stamp token (.tsr) and the TSA certificate (tsa.crt) ',
+    timestampInput,
+  ),
   run,
   progress,
   status,
@@ -65,6 +77,15 @@ run.addEventListener('click', async () => {
   const keyFiles = await Promise.all(
     [...(keysInput.files ?? [])].map(async (f) => ({ name: f.name, text: await f.text() })),
   );
+  const timestampFiles = [...(timestampInput.files ?? [])];
+  const token = timestampFiles.find((f) => f.name.endsWith('.tsr'));
+  const certificate = timestampFiles.find((f) => !f.name.endsWith('.tsr'));
+  const timestamp = token
+    ? {
+        token: new Uint8Array(await token.arrayBuffer()),
+        ...(certificate ? { certificatePem: await certificate.text() } : {}),
+      }
+    : undefined;
   worker?.terminate();
   worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
   run.disabled = true;
@@ -95,5 +116,5 @@ run.addEventListener('click', async () => {
     frame.srcdoc = message.html;
     frame.hidden = false;
   });
-  worker.postMessage({ bundle, keyFiles } satisfies ConsoleRequest);
+  worker.postMessage({ bundle, keyFiles, ...(timestamp ? { timestamp } : {}) } satisfies ConsoleRequest);
 });

@@ -1,13 +1,26 @@
 /**
  * Verification and the report, off the UI thread. The bundle (a File) is read in slices; the
  * key files are parsed here; nothing is sent anywhere (the page's CSP has connect-src 'none').
+ * An RFC 3161 token (`<id>.tsr`, as the lender server stores it) is checked here too, over the
+ * bundle's signature, against the TSA certificate when one is given.
  */
-import { blobSource, type PrivateJwk, type PublicJwk, toPublicJwk } from '@dualrec/evidence';
-import { prepareReport } from '@dualrec/report';
+import {
+  blobSource,
+  checkTimestampToken,
+  type PrivateJwk,
+  type PublicJwk,
+  type RandomAccessSource,
+  SIGNATURE_FILE,
+  toPublicJwk,
+  ZipArchive,
+} from '@dualrec/evidence';
+import { prepareReport, type ReportTimestamp } from '@dualrec/report';
 
 export interface ConsoleRequest {
   bundle: File;
   keyFiles: { name: string; text: string }[];
+  /** Optional: the bundle's RFC 3161 token (.tsr) and the TSA certificate (PEM) to check it with. */
+  timestamp?: { token: Uint8Array; certificatePem?: string };
 }
 
 export type ConsoleMessage =
@@ -45,14 +58,43 @@ export function sortKeys(files: ConsoleRequest['keyFiles']): {
 
 const post = (message: ConsoleMessage) => (self as unknown as Worker).postMessage(message);
 
+/** The token checked over the bundle's signature file, in the report's terms. */
+async function timestampFor(
+  source: RandomAccessSource,
+  timestamp: NonNullable<ConsoleRequest['timestamp']>,
+): Promise<ReportTimestamp> {
+  let signature: Uint8Array;
+  try {
+    const archive = await ZipArchive.open(source);
+    const entry = archive.get(SIGNATURE_FILE);
+    if (!entry) throw new Error('the bundle has no signature');
+    signature = await archive.read(entry, 65536);
+  } catch (error) {
+    return { genTime: '?', tsa: '?', verified: false, detail: (error as Error).message };
+  }
+  const checked = await checkTimestampToken(timestamp.token, signature, {
+    ...(timestamp.certificatePem ? { trustedCertPem: timestamp.certificatePem } : {}),
+  });
+  return {
+    genTime: checked.genTime ?? '?',
+    tsa: checked.tsaName ?? '?',
+    // Valid without a certificate only means "internally consistent": shown as not checked.
+    verified: !checked.valid ? false : checked.trusted ? true : null,
+    ...(checked.reason ? { detail: checked.reason } : {}),
+  };
+}
+
 self.addEventListener('message', async (event: MessageEvent<ConsoleRequest>) => {
   try {
     const { ticketKeys, decryptionKey } = sortKeys(event.data.keyFiles);
+    const source = blobSource(event.data.bundle);
+    const timestamp = event.data.timestamp ? await timestampFor(source, event.data.timestamp) : null;
     const { model, html } = await prepareReport({
-      source: blobSource(event.data.bundle),
+      source,
       name: event.data.bundle.name,
       ticketKeys,
       ...(decryptionKey ? { decryptionKey } : {}),
+      timestamp,
       onProgress: (phase, fraction) => post({ type: 'progress', phase, fraction }),
     });
     post({ type: 'done', valid: model.valid, reasons: model.reasons, html, opened: model.opened });
