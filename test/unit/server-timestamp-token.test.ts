@@ -4,7 +4,8 @@
  * kind of damage an auditor could meet (other bytes, another TSA, a changed genTime, a broken
  * signature, a non-token) must be refused with its own reason.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkTimestampToken } from '@dualrec/evidence';
@@ -109,5 +110,79 @@ describe('checkTimestampToken', () => {
     const empty = await checkTimestampToken(token, signature, { trustedCertPem: 'not a pem' });
     expect(empty.valid).toBe(false);
     expect(empty.reason).toMatch(/holds no certificate/);
+  });
+
+  it('accepts a token from a TSA whose certificate a trusted CA issued (chain checked as of genTime)', async () => {
+    // A CA and a time-stamping certificate it issued, placed where LocalTsa.open reuses them.
+    const caDir = join(dir, 'ca');
+    const tsaDir = join(dir, 'issued');
+    await mkdir(caDir);
+    await mkdir(tsaDir);
+    const run = (args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+    run([
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      join(caDir, 'ca.key'),
+      '-out',
+      join(caDir, 'ca.crt'),
+      '-days',
+      '30',
+      '-subj',
+      '/O=dualrec test/CN=test root CA',
+      '-addext',
+      'basicConstraints=critical,CA:true',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ]);
+    run([
+      'req',
+      ...ec,
+      '-keyout',
+      join(tsaDir, 'tsa.key'),
+      '-out',
+      join(tsaDir, 'tsa.csr'),
+      '-subj',
+      '/O=dualrec test/CN=issued TSA',
+    ]);
+    await writeFile(
+      join(tsaDir, 'ext.cnf'),
+      'extendedKeyUsage=critical,timeStamping\nkeyUsage=critical,digitalSignature\n',
+    );
+    run([
+      'x509',
+      '-req',
+      '-in',
+      join(tsaDir, 'tsa.csr'),
+      '-CA',
+      join(caDir, 'ca.crt'),
+      '-CAkey',
+      join(caDir, 'ca.key'),
+      '-CAcreateserial',
+      '-days',
+      '30',
+      '-extfile',
+      join(tsaDir, 'ext.cnf'),
+      '-out',
+      join(tsaDir, 'tsa.crt'),
+    ]);
+    await writeFile(join(tsaDir, 'serial'), '01\n');
+    const issued = await LocalTsa.open(tsaDir);
+    const stamped = await issued.stamp(signature);
+    const caPem = await readFile(join(caDir, 'ca.crt'), 'utf8');
+
+    const check = await checkTimestampToken(stamped.token, signature, { trustedCertPem: caPem });
+    expect(check).toMatchObject({
+      valid: true,
+      trusted: true,
+      tsaName: 'DirName:/O=dualrec test/CN=issued TSA',
+    });
+    expect((await verifyTimestampToken(stamped.token, signature, join(caDir, 'ca.crt'))).valid).toBe(true);
+    // The same token with an unrelated root trusted is refused.
+    const wrongRoot = await checkTimestampToken(stamped.token, signature, { trustedCertPem: otherPem });
+    expect(wrongRoot).toMatchObject({ valid: false, trusted: false });
+    expect(wrongRoot.reason).toMatch(/not trusted/);
   });
 });
