@@ -179,6 +179,16 @@ describe('dualrec verify FOLDER --tsa-cert: the nightly job also checks the time
       (await run('verify', path, '--keys', keys, '--tsa-cert', tsa.certificatePath, '--json')).stdout,
     );
     expect(json.results[0].timestamp).toMatchObject({ genTime });
+    // The same tokens against another TSA's certificate: not trusted, every bundle fails.
+    const stranger = await LocalTsa.open(join(dir, 'other-tsa'));
+    const untrusted = JSON.parse(
+      (await run('verify', path, '--keys', keys, '--tsa-cert', stranger.certificatePath, '--json')).stdout,
+    );
+    expect(untrusted).toMatchObject({ total: 2, invalid: 2 });
+    expect(untrusted.results.map((r: { reasons: { code: string }[] }) => r.reasons[0]?.code)).toEqual([
+      'TIMESTAMP_INVALID',
+      'TIMESTAMP_INVALID',
+    ]);
   });
 
   it("a missing token and another bundle's token: exit 1, each named with its reason", async () => {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import {
+  checkTimestampToken,
   DualrecError,
   type RandomAccessSource,
   SIGNATURE_FILE,
@@ -9,7 +10,7 @@ import {
   verify,
   ZipArchive,
 } from '@dualrec/evidence';
-import { openFileSource, verifyTimestampToken } from '@dualrec/server';
+import { openFileSource } from '@dualrec/server';
 import { type Command, EXIT, parseCommandArgs } from '../io.js';
 import { KEY_FILES, loadLenderKeys, requireKey } from './keygen.js';
 
@@ -45,7 +46,8 @@ Options:
   --nonce NONCE   also require the ticket's nonce to be this one
   --tsa-cert PEM  (FOLDER) also require each bundle's RFC 3161 token (<id>.tsr beside <id>.zip, as
                   the server stores it) to exist and to verify over the bundle's signature with
-                  this TSA certificate (the server's <data>/tsa/tsa.crt for its local TSA)
+                  this TSA certificate (the server's <data>/tsa/tsa.crt for its local TSA);
+                  checked in process (pkijs), no OpenSSL needed
 
 With a FOLDER, every *.zip under it (e.g. the server's bundles/) is verified: a summary table
 (or JSON with every verdict), the throughput, and exit 1 when any bundle is invalid or unreadable —
@@ -82,25 +84,26 @@ function tokenPathFor(bundle: string): string | null {
 /**
  * Checks the bundle's RFC 3161 token against the TSA certificate. A missing or failing token is a
  * reason (the folder job asked for time-stamped bundles); the signature it covers is the bundle's.
+ * In process (pkijs, `checkTimestampToken`), not OpenSSL: no process per bundle in a bulk job.
  */
 async function checkTimestamp(
   bundle: string,
   source: RandomAccessSource,
-  certificatePath: string,
+  certificatePem: string,
 ): Promise<{ ok: true; genTime: string; tsa: string } | { ok: false; code: string; detail: string }> {
   const tokenPath = tokenPathFor(bundle);
   if (!tokenPath) return { ok: false, code: 'TIMESTAMP_MISSING', detail: 'no <id>.tsr beside the bundle' };
   const archive = await ZipArchive.open(source);
   const entry = archive.get(SIGNATURE_FILE);
   if (!entry) return { ok: false, code: 'TIMESTAMP_INVALID', detail: 'the bundle has no signature to cover' };
-  const checked = await verifyTimestampToken(
+  const checked = await checkTimestampToken(
     new Uint8Array(await readFile(tokenPath)),
     await archive.read(entry, 65536),
-    certificatePath,
+    { trustedCertPem: certificatePem },
   );
-  return checked.valid
-    ? { ok: true, genTime: checked.genTime, tsa: checked.tsa }
-    : { ok: false, code: 'TIMESTAMP_INVALID', detail: checked.reason };
+  return checked.valid && checked.trusted
+    ? { ok: true, genTime: checked.genTime ?? '?', tsa: checked.tsaName ?? '?' }
+    : { ok: false, code: 'TIMESTAMP_INVALID', detail: checked.reason ?? 'not trusted' };
 }
 
 /** Verifies every bundle under a folder, one after another (verification is CPU-bound). */
@@ -114,6 +117,7 @@ export async function verifyFolder(
   },
 ): Promise<{ results: FolderResult[]; seconds: number; bytes: number }> {
   const started = performance.now();
+  const certificatePem = options.tsaCertificate ? await readFile(options.tsaCertificate, 'utf8') : null;
   const results: FolderResult[] = [];
   let bytes = 0;
   for (const file of await zipFiles(dir)) {
@@ -131,8 +135,8 @@ export async function verifyFolder(
           size: source.size,
           reasons: [...verdict.reasons],
         };
-        if (options.tsaCertificate) {
-          const stamp = await checkTimestamp(file, source, options.tsaCertificate);
+        if (certificatePem !== null) {
+          const stamp = await checkTimestamp(file, source, certificatePem);
           if (stamp.ok) result.timestamp = { genTime: stamp.genTime, tsa: stamp.tsa };
           else {
             result.valid = false;
