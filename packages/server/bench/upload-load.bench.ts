@@ -96,7 +96,12 @@ async function makeJobs(s: DualrecServer): Promise<Job[]> {
       ticket: grant.ticket,
     });
     const bytes = await sink.bytes();
-    out.push({ sessionId: grant.sessionId, ticket: grant.ticket, bytes, sha256: createHash('sha256').update(bytes).digest('hex') });
+    out.push({
+      sessionId: grant.sessionId,
+      ticket: grant.ticket,
+      bytes,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    });
   }
   return out;
 }
@@ -112,7 +117,12 @@ export const suite: BenchSuite = {
       async setup() {
         dir = await mkdtemp(join(tmpdir(), 'dualrec-load-'));
         await createKeySet(join(dir, 'keys'));
-        server = await createServer({ dataDir: join(dir, 'data'), keysDir: join(dir, 'keys'), port: 0, logger: pino({ level: 'silent' }) });
+        server = await createServer({
+          dataDir: join(dir, 'data'),
+          keysDir: join(dir, 'keys'),
+          port: 0,
+          logger: pino({ level: 'silent' }),
+        });
         await server.listen();
         jobs = await makeJobs(server);
         let n = 0;
@@ -138,10 +148,14 @@ export const suite: BenchSuite = {
               (job) =>
                 new Promise<number>((resolve, reject) => {
                   const start = performance.now();
-                  const req = httpRequest(plainUrl, { method: 'POST', headers: { 'content-length': job.bytes.length } }, (res) => {
-                    res.resume();
-                    res.on('end', () => resolve(performance.now() - start));
-                  });
+                  const req = httpRequest(
+                    plainUrl,
+                    { method: 'POST', headers: { 'content-length': job.bytes.length } },
+                    (res) => {
+                      res.resume();
+                      res.on('end', () => resolve(performance.now() - start));
+                    },
+                  );
                   req.on('error', reject);
                   req.end(job.bytes);
                 }),
@@ -155,6 +169,7 @@ export const suite: BenchSuite = {
         async run() {
           const s = server as DualrecServer;
           const counter = { disconnects: 0 };
+          const failures: string[] = [];
           const results = await Promise.all(
             jobs.map(async (job) => {
               const start = performance.now();
@@ -166,7 +181,9 @@ export const suite: BenchSuite = {
                   ticket: job.ticket,
                   sha256: job.sha256,
                   chunkSize: 1024 * 1024,
-                  retryDelays: [50, 100, 200, 400, 800, 1000, 1000, 1000, 1000, 1000, 2000, 2000, 2000, 2000, 2000],
+                  retryDelays: [
+                    50, 100, 200, 400, 800, 1000, 1000, 1000, 1000, 1000, 2000, 2000, 2000, 2000, 2000,
+                  ],
                   httpStack: disconnectingStack(counter),
                   urlStorage: {
                     findAllUploads: async () => [],
@@ -178,14 +195,26 @@ export const suite: BenchSuite = {
                 const record = await s.index.getBundle(receipt.uploadId);
                 const stored = await readFile(join(s.dataDir, record?.location ?? 'missing'));
                 const same = createHash('sha256').update(stored).digest('hex') === job.sha256;
+                if (receipt.verdict !== 'valid') failures.push(`quarantined: ${receipt.reasons.join('; ')}`);
                 return { ms: performance.now() - start, ok: receipt.verdict === 'valid', corrupted: !same };
-              } catch {
+              } catch (error) {
+                const e = error as { code?: string; detail?: string; message?: string };
+                failures.push(`${e.code ?? 'error'}: ${e.detail ?? e.message ?? String(error)}`);
                 return { ms: performance.now() - start, ok: false, corrupted: false };
               }
             }),
           );
+          // A lost upload must be explained, not only counted: the distinct causes go to stderr.
+          const causes = new Map<string, number>();
+          for (const f of failures) causes.set(f.slice(0, 300), (causes.get(f.slice(0, 300)) ?? 0) + 1);
+          for (const [cause, n] of causes) console.error(`[upload-load] ${n}× ${cause}`);
           return {
-            p95UploadMs: Math.round(percentile(results.map((r) => r.ms), 95)),
+            p95UploadMs: Math.round(
+              percentile(
+                results.map((r) => r.ms),
+                95,
+              ),
+            ),
             lost: results.filter((r) => !r.ok).length,
             corrupted: results.filter((r) => r.corrupted).length,
             disconnects: counter.disconnects,

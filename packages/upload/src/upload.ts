@@ -42,7 +42,15 @@ export interface UploadBundleOptions {
   httpStack?: tus.HttpStack;
   /** Used for GET <upload>/receipt when the completing response was lost. */
   fetch?: typeof fetch;
+  /**
+   * How long to keep asking for the receipt when the completing response was lost, ms (default
+   * 120 000). The server writes the receipt only after verifying and time-stamping the bundle,
+   * which under load (a queue of arrivals at the TSA) takes tens of seconds.
+   */
+  receiptTimeoutMs?: number;
 }
+
+const DEFAULT_RECEIPT_TIMEOUT_MS = 120_000;
 
 const DEFAULT_RETRY_DELAYS = [0, 1000, 3000, 5000, 10_000, ...Array<number>(30).fill(20_000)];
 
@@ -66,16 +74,21 @@ function asTusInput(source: Blob | Uint8Array): Blob | Uint8Array {
   return source;
 }
 
-async function fetchReceipt(
+/** Exported for its unit test; not part of the package API (index.ts does not re-export it). */
+export async function fetchReceipt(
   uploadUrl: string,
   doFetch: typeof fetch,
+  timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<Receipt> {
   const url = `${uploadUrl.replace(/\/$/, '')}/receipt`;
-  // The receipt is written before the completing response is sent, so it is there at once;
-  // a few tries cover a server that restarted in between.
+  // The receipt is written before the completing response is sent. When that response was lost
+  // (a dropped connection on the last PATCH), tus learns from HEAD that every byte arrived while
+  // the server may still be verifying and time-stamping: 404 then means "not yet", so ask again
+  // with a capped back-off until the deadline.
+  const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; ; attempt++) {
     try {
       const response = await doFetch(url, { ...(signal ? { signal } : {}), credentials: 'same-origin' });
       if (response.ok) return parseReceipt(await response.json());
@@ -84,9 +97,24 @@ async function fetchReceipt(
       if (signal?.aborted) throw error;
       lastError = error;
     }
-    await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+    const wait = Math.min(250 * 2 ** attempt, 2000, deadline - Date.now());
+    if (wait <= 0) break;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, wait);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
-  throw new DualrecError('UPLOAD_FAILED', { detail: `no receipt at ${url}`, cause: lastError });
+  throw new DualrecError('UPLOAD_FAILED', {
+    detail: `no receipt at ${url} after ${Math.round(timeoutMs / 1000)} s`,
+    cause: lastError,
+  });
 }
 
 export async function uploadBundle(options: UploadBundleOptions): Promise<Receipt> {
@@ -131,7 +159,12 @@ export async function uploadBundle(options: UploadBundleOptions): Promise<Receip
         const header = lastResponse.getHeader(RECEIPT_HEADER);
         const got = header
           ? Promise.resolve().then(() => parseReceiptHeader(header))
-          : fetchReceipt(upload.url as string, doFetch, signal);
+          : fetchReceipt(
+              upload.url as string,
+              doFetch,
+              options.receiptTimeoutMs ?? DEFAULT_RECEIPT_TIMEOUT_MS,
+              signal,
+            );
         got.then(
           (r) => finish(null, r),
           (e) => finish(e),
