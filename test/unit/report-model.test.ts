@@ -38,6 +38,8 @@ let ticketPublic: PublicJwk;
 let encryptionPrivate: PrivateJwk;
 let bundle: Uint8Array;
 
+const SESSION_START = Date.parse('2026-11-23T08:00:00Z');
+
 /** A session as the SDK writes it; `degraded`: recorded without the face model (no presence). */
 async function sessionBundle(options: { degraded?: boolean } = {}): Promise<Uint8Array> {
   const ticketKeys = await generateKeyPairJwk('ticket-signing');
@@ -53,6 +55,8 @@ async function sessionBundle(options: { degraded?: boolean } = {}): Promise<Uint
       scriptId: 'loan-v1',
       nonce: 'n0nce-report-model',
       deviceKeyThumbprint: deviceKey.thumbprint,
+      // Issued at the fixed session start below: the verifier compares them, so the test must not follow the wall clock.
+      now: SESSION_START,
     },
     ticketKeys.privateJwk,
   );
@@ -76,7 +80,7 @@ async function sessionBundle(options: { degraded?: boolean } = {}): Promise<Uint
   });
   // 100 ms per event on both clocks: a deterministic timeline.
   let t = 0;
-  const start = Date.parse('2026-11-23T08:00:00Z');
+  const start = SESSION_START;
   const log = new EvidenceLog({
     sessionId,
     contentKey,
