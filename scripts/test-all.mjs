@@ -83,6 +83,48 @@ if (playwright) {
   skipped += playwright.stats.skipped;
 }
 
+// CI keeps only the tail of the output: repeat each failure's first lines just above the summary.
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+const failures = [];
+for (const file of vitest?.testResults ?? [])
+  for (const test of file.assertionResults ?? [])
+    if (test.status === 'failed')
+      failures.push({
+        title: `${file.name.replace(`${repo}/`, '')} › ${test.fullName}`,
+        message: test.failureMessages?.[0] ?? '',
+      });
+const walk = (suite, path) => {
+  for (const spec of suite.specs ?? [])
+    for (const test of spec.tests ?? [])
+      if (test.status === 'unexpected') {
+        const result = test.results?.at(-1);
+        failures.push({
+          title: `${spec.file}:${spec.line} › ${[...path, spec.title].join(' › ')}`,
+          message: result?.error?.message ?? result?.errors?.[0]?.message ?? `status ${result?.status}`,
+        });
+      }
+  // The top-level suites are the spec files; nested ones are describe() blocks.
+  for (const child of suite.suites ?? []) walk(child, [...path, child.title]);
+};
+for (const suite of playwright?.suites ?? []) walk(suite, []);
+if (failures.length) {
+  console.log('\n=== failures ===');
+  for (const f of failures) {
+    console.log(`\n✗ ${f.title}`);
+    const lines = String(f.message)
+      .replace(ANSI, '')
+      .split('\n')
+      .filter((line) => !/^\s*at .*node_modules/.test(line));
+    console.log(
+      lines
+        .slice(0, 40)
+        .map((l) => `  ${l.slice(0, 400)}`)
+        .join('\n'),
+    );
+    if (lines.length > 40) console.log(`  … ${lines.length - 40} more lines`);
+  }
+}
+
 console.log('\n=== summary ===');
 for (const r of results)
   console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(16)} ${r.seconds.toFixed(1)} s`);
