@@ -65,6 +65,21 @@ function phaseOf(view: RunnerView): RecordingView['phase'] {
   return 'question';
 }
 
+/**
+ * Judges the disclosure run: a refusal or a failure ends the step with SESSION_STEP_FAILED.
+ * 'completed-with-flags' is not a failure: the script said to go on past a read-aloud segment
+ * that failed its checks (onSegmentFailure: 'continue-flagged'), so those segments are for human
+ * review. Returns the flagged segment ids (they are also in the log's speech.flow.end).
+ */
+export function checkDisclosureOutcome(result: Pick<FlowResult, 'outcome' | 'reasons'>): string[] {
+  if (result.outcome !== 'completed' && result.outcome !== 'completed-with-flags') {
+    throw new DualrecError('SESSION_STEP_FAILED', {
+      detail: `disclosure ${result.outcome}: ${result.reasons.join(', ')}`,
+    });
+  }
+  return result.reasons.filter((r) => r.startsWith('flagged:')).map((r) => r.slice('flagged:'.length));
+}
+
 export async function runRecording(context: StepContext): Promise<StepResult> {
   const { runtime, signal } = context;
   const { capture, log } = runtime;
@@ -181,11 +196,7 @@ export async function runRecording(context: StepContext): Promise<StepResult> {
   void actions;
   if (recorder.error) throw recorder.error;
   if (runError !== null || !result) throw runError;
-  if (result.outcome !== 'completed') {
-    throw new DualrecError('SESSION_STEP_FAILED', {
-      detail: `disclosure ${result.outcome}: ${result.reasons.join(', ')}`,
-    });
-  }
+  const flaggedSegments = checkDisclosureOutcome(result);
   const summary: { [key: string]: JsonValue } = {
     outcome: result.outcome,
     scriptSha256: result.sha256,
@@ -196,6 +207,7 @@ export async function runRecording(context: StepContext): Promise<StepResult> {
     mediaType: recording.mimeType,
     sealedBytes: recording.sealedBytes,
     facePresence: presence !== null,
+    flaggedSegments,
   };
   return { status: context.mode === 'full' ? 'passed' : 'fallback', summary };
 }
