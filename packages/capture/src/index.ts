@@ -15,6 +15,7 @@ export {
   openCamera,
   trackFacts,
 } from './camera.js';
+export { BundlePrefix } from './live-prefix.js';
 export {
   pickMimeType,
   Recording,

@@ -10,6 +10,7 @@
  * chunk is silently dropped).
  */
 import type { EvidenceEvent, JsonValue } from '@dualrec/evidence';
+import { crc32 } from '@dualrec/evidence/crc32';
 import { DualrecError } from '@dualrec/evidence/errors';
 import type { EventClock } from '@dualrec/evidence/event-log';
 import { RecordSealer } from '@dualrec/evidence/records';
@@ -241,6 +242,7 @@ export class Recording {
       lastChunkWall: host.clock.wall(),
       recordedMs: 0,
       status: 'recording',
+      crc32: crc32(header as Uint8Array),
     };
     session.parts.push(part);
     await host.store.putSession(session);
@@ -360,6 +362,7 @@ export class Recording {
       mimeType: this.mimeType,
       lastChunkWall: this.host.clock.wall(),
       recordedMs: Math.max(part.recordedMs, recordedMs),
+      ...(part.crc32 === undefined ? {} : { crc32: crc32(sealed, part.crc32) }),
     };
     const updated: StoredSession = {
       ...session,

@@ -11,7 +11,7 @@
 import type { JsonValue } from '@dualrec/evidence';
 import { DualrecError } from '@dualrec/evidence/errors';
 import { systemClock } from '@dualrec/evidence/event-log';
-import { CaptureSession, type SessionEnvironment } from './session.js';
+import { CaptureSession, type SessionEnvironment, sessionLockName } from './session.js';
 import { CaptureStore, type StoredSession } from './store.js';
 
 export interface RecoverOptions extends SessionEnvironment {
@@ -55,6 +55,22 @@ export class RecoverableSession {
       chunks: p.chunks,
       recordedMs: p.recordedMs,
     }));
+  }
+
+  /**
+   * Whether a page (this one or another tab) has this session open right now: it holds the
+   * session's Web Lock, released when that page closes, reloads or crashes. null when the browser
+   * has no Web Locks API (then only the time since the last activity can tell).
+   */
+  async inUse(): Promise<boolean | null> {
+    const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
+    if (!locks?.query) return null;
+    try {
+      const { held = [] } = await locks.query();
+      return held.some((lock) => lock.name === sessionLockName(this.id));
+    } catch {
+      return null;
+    }
   }
 
   /** Recording time kept across all parts, ms. */

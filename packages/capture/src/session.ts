@@ -34,6 +34,7 @@ import { generateContentKey } from '@dualrec/evidence/keywrap';
 import { RecordSealer } from '@dualrec/evidence/records';
 
 import type { Camera } from './camera.js';
+import { BundlePrefix } from './live-prefix.js';
 import { Recording, type RecordingHost, type RecordingOptions, type StorageEstimator } from './recorder.js';
 import {
   type BundleMeta,
@@ -75,6 +76,23 @@ export interface CreateSessionOptions extends SessionEnvironment {
   persistStorage?: boolean;
 }
 
+/** Name of the Web Lock a page holds while it has a session open (recovery leaves such sessions alone). */
+export function sessionLockName(sessionId: string): string {
+  return `dualrec-capture:${sessionId}`;
+}
+
+/** Holds the session's Web Lock until the returned function is called (no-op without navigator.locks). */
+function holdLock(sessionId: string): () => void {
+  const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
+  if (!locks?.request) return () => undefined;
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  locks.request(sessionLockName(sessionId), () => held).catch(() => undefined);
+  return release;
+}
+
 function defaultStorage(): StorageEstimator | undefined {
   const s = globalThis.navigator?.storage;
   return s?.estimate ? { estimate: () => s.estimate() } : undefined;
@@ -86,6 +104,7 @@ export class CaptureSession {
   private readonly record: StoredSession;
   private recording: Recording | null = null;
   private closed = false;
+  private readonly releaseLock: () => void;
 
   private constructor(
     readonly store: CaptureStore,
@@ -99,6 +118,7 @@ export class CaptureSession {
     this.id = record.id;
     this.record = record;
     this.log = log;
+    this.releaseLock = holdLock(record.id);
   }
 
   /** Creates and persists a new session (nothing is logged yet: append session.start next). */
@@ -355,6 +375,14 @@ export class CaptureSession {
     return { blob: new Blob(parts, { type: 'application/zip' }), manifest, size };
   }
 
+  /**
+   * The start of this session's bundle that is already fixed while the recording goes on (the
+   * recording parts' headers and stored records): what a live upload can send before the seal.
+   */
+  bundlePrefix(): BundlePrefix {
+    return new BundlePrefix(this.store, this.id, () => this.record.parts);
+  }
+
   /** Decrypts one part in memory (tests, local preview). Never store the result. */
   async *openPart(index: number): AsyncGenerator<Uint8Array> {
     const { openRecords } = await import('@dualrec/evidence/records');
@@ -379,6 +407,7 @@ export class CaptureSession {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.releaseLock();
     if (this.ownsStore) this.store.close();
   }
 
@@ -395,6 +424,7 @@ export class CaptureSession {
         chunks: part.chunks + 1,
         sealedBytes: part.sealedBytes + final.length,
         status: 'interrupted',
+        ...(part.crc32 === undefined ? {} : { crc32: crc32(final, part.crc32) }),
       };
       const updated = {
         ...this.record,

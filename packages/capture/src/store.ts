@@ -44,6 +44,12 @@ export interface StoredPart {
   /** Recording-relative ms of the last stored chunk's end (sum of timeslices seen). */
   recordedMs: number;
   status: PartStatus;
+  /**
+   * CRC-32 (ZIP) of the part's entry data so far: its header and every stored record. Kept with
+   * each chunk so the live upload can send the entry's data descriptor as soon as the part is
+   * finished. Absent in parts stored before it existed.
+   */
+  crc32?: number;
 }
 
 export interface BundleMeta {
@@ -193,6 +199,11 @@ export class CaptureStore {
     } catch (error) {
       throw storageError(error, 'saving a recording chunk');
     }
+  }
+
+  /** One stored chunk (the live upload reads the bundle's start from these while recording). */
+  getChunk(sessionId: string, part: number, index: number): Promise<StoredChunk | undefined> {
+    return this.db.get('chunks', [sessionId, part, index]);
   }
 
   /** The part's sealed bytes, header first, chunk by chunk (one chunk in memory at a time). */
