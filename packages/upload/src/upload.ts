@@ -11,6 +11,7 @@
  */
 import { DualrecError, sha256Hex } from '@dualrec/evidence';
 import * as tus from 'tus-js-client';
+import { liveFingerprint } from './live.js';
 import { parseReceipt, parseReceiptHeader, RECEIPT_HEADER, type Receipt } from './receipt.js';
 
 export interface UploadBundleOptions {
@@ -26,6 +27,12 @@ export interface UploadBundleOptions {
   signal?: AbortSignal;
   /** Bytes the server has acknowledged so far, and the total. */
   onProgress?: (sent: number, total: number) => void;
+  /**
+   * Called with the server's offset when an upload already on the server is resumed (HEAD): the
+   * bytes it already held, sent earlier — by a live upload during the recording, or before a
+   * reload — and not sent again.
+   */
+  onResume?: (offset: number) => void;
   /** Called before each retry with the attempt number and the error. */
   onRetry?: (attempt: number, error: Error) => void;
   /**
@@ -125,7 +132,21 @@ export async function uploadBundle(options: UploadBundleOptions): Promise<Receip
   const bytesForHash = source instanceof Uint8Array ? source : null;
   const sha256 =
     options.sha256 ?? (await sha256Hex(bytesForHash ?? new Uint8Array(await (source as Blob).arrayBuffer())));
-  const fingerprint = uploadFingerprint(sessionId, sha256);
+  const size = source instanceof Uint8Array ? source.length : source.size;
+  const storage = options.urlStorage ?? (tus.defaultOptions.urlStorage as tus.UrlStorage | undefined);
+  // A live upload of this session (started while recording, deferred length) already holds the
+  // bundle's first bytes: finish that one rather than starting over — unless this exact bundle has
+  // its own upload already.
+  let live: tus.PreviousUpload | null = null;
+  if (storage) {
+    const own = await storage.findUploadsByFingerprint(uploadFingerprint(sessionId, sha256)).catch(() => []);
+    if (own.length === 0) {
+      const found = await storage.findUploadsByFingerprint(liveFingerprint(sessionId)).catch(() => []);
+      live = found.find((entry) => entry.uploadUrl) ?? null;
+    }
+  }
+  const fingerprint = live ? liveFingerprint(sessionId) : uploadFingerprint(sessionId, sha256);
+  let serverHoldsMore = false;
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
 
   const receipt = await new Promise<Receipt>((resolve, reject) => {
@@ -141,14 +162,28 @@ export async function uploadBundle(options: UploadBundleOptions): Promise<Receip
       endpoint,
       metadata: { sessionId, ticket, filetype: 'application/zip' },
       fingerprint: async () => fingerprint,
+      // The live upload was created with a deferred length: the last PATCH declares it.
+      ...(live ? { uploadLengthDeferred: true } : {}),
       storeFingerprintForResuming: true,
       removeFingerprintOnSuccess: true,
       retryDelays: options.retryDelays ?? DEFAULT_RETRY_DELAYS,
       ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
       ...(options.urlStorage ? { urlStorage: options.urlStorage } : {}),
       ...(options.httpStack ? { httpStack: options.httpStack } : {}),
-      onProgress: (sent, total) => options.onProgress?.(sent, total),
+      onProgress: (sent) => options.onProgress?.(sent, size),
+      onAfterResponse: (req, res) => {
+        if (req.getMethod() !== 'HEAD') return;
+        const offset = Number.parseInt(res.getHeader('Upload-Offset') ?? '', 10);
+        if (!Number.isFinite(offset)) return;
+        if (offset > size) {
+          // Not this bundle's start: never complete it (stop before any PATCH).
+          serverHoldsMore = true;
+          throw new Error(`the server holds ${offset} bytes, the bundle has ${size}`);
+        }
+        options.onResume?.(offset);
+      },
       onShouldRetry: (error, attempt) => {
+        if (serverHoldsMore) return false;
         const status = error.originalResponse?.getStatus() ?? 0;
         // 4xx other than conflict/locked/timeout/too-many are the server saying no: do not hammer.
         const retry = status === 0 || status >= 500 || [409, 423, 408, 429].includes(status);
@@ -171,6 +206,15 @@ export async function uploadBundle(options: UploadBundleOptions): Promise<Receip
         );
       },
       onError: (error) => {
+        if (serverHoldsMore) {
+          finish(
+            new DualrecError('UPLOAD_RECEIPT_MISMATCH', {
+              detail: `the server holds more bytes than the ${size}-byte bundle`,
+              cause: error,
+            }),
+          );
+          return;
+        }
         const status = (error as tus.DetailedError).originalResponse?.getStatus?.() ?? 0;
         const body = (error as tus.DetailedError).originalResponse?.getBody?.() ?? '';
         finish(
@@ -187,12 +231,9 @@ export async function uploadBundle(options: UploadBundleOptions): Promise<Receip
       finish(new DualrecError('ABORTED', { detail: 'the upload was cancelled', cause: signal?.reason }));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    upload
-      .findPreviousUploads()
+    (live ? Promise.resolve([live]) : upload.findPreviousUploads())
       .then((previous) => {
-        const same = previous.find(
-          (p) => p.size === (source instanceof Uint8Array ? source.length : source.size),
-        );
+        const same = live ?? previous.find((p) => p.size === size);
         if (same) upload.resumeFromPreviousUpload(same);
         if (!settled) upload.start();
       })
