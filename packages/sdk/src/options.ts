@@ -33,6 +33,16 @@ export interface SessionOptions {
   deviceKey?: DeviceKey;
   /** The tus upload endpoint (e.g. `https://lender.example/v1/uploads/`). Required when the steps include `upload`. */
   uploadUrl?: string;
+  /**
+   * Upload while recording (default true when the steps include `upload`): when the recording
+   * starts, a tus upload with deferred length is created and fed with the recording's sealed
+   * (encrypted) records as they are stored, so after the seal only the rest of the bundle — the
+   * last seconds of the recording, the stills, the event log and the signed manifest — is left to
+   * send. If the lender's server refuses it (e.g. no `creation-defer-length`) or the network is
+   * down, nothing is lost: the whole bundle is queued and sent after the seal as without it. Set
+   * `false` to send only after the seal.
+   */
+  liveUpload?: boolean;
   /** Where `dualrec assets` output is served, same origin (e.g. `/dualrec-assets`). */
   assetsBase: string;
   /** The disclosure script (JSON, dualrec.disclosure-script format). */

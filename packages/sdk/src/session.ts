@@ -112,6 +112,7 @@ export class DualrecSession {
       summaries: [],
       bundle: null,
       bundleSha256: null,
+      live: null,
       receipt: null,
       lifetime: this.lifetime.signal,
       emitRecovered: (result) => this.emitter.emit('recovered', result),
@@ -377,6 +378,9 @@ export class DualrecSession {
     this.lifetime.abort(new DualrecError('ABORTED', { detail: 'the session was released' }));
     this.runtime.camera?.close();
     this.runtime.camera = null;
+    // The live upload stays on the server (and its URL on the device): recovery finishes it.
+    await this.runtime.live?.upload.stop(0).catch(() => undefined);
+    this.runtime.live = null;
     // Stops a running recording (its part stays stored for recovery) and closes the database.
     await this.runtime.capture?.closeAsync().catch(() => undefined);
     await this.runtime.preload.close();

@@ -1,6 +1,7 @@
 /** The contract between the controller and each step's implementation (one file per step in ./steps). */
-import type { Camera, CaptureSession } from '@dualrec/capture';
+import type { BundlePrefix, Camera, CaptureSession } from '@dualrec/capture';
 import type { DeviceKey, EvidenceLog, JsonValue, StepSummary } from '@dualrec/evidence';
+import type { LiveUpload } from '@dualrec/upload';
 import type { UploadReceiptInfo } from './events.js';
 import type { MessageKey, UiLocale } from './i18n.js';
 import type { SessionOptions } from './options.js';
@@ -49,6 +50,11 @@ export interface SessionRuntime {
   /** The sealed bundle (Blob: the recording stays in browser blob storage, not the JS heap). */
   bundle: Blob | null;
   bundleSha256: string | null;
+  /**
+   * The live upload started with the recording (options.liveUpload): the bundle's start is sent
+   * while recording; the upload step stops it and sends the rest. Null when off or abandoned.
+   */
+  live: { upload: LiveUpload; prefix: BundlePrefix } | null;
   receipt: UploadReceiptInfo | null;
   /** Aborted when the session is released (background work such as sending leftovers stops). */
   readonly lifetime: AbortSignal;

@@ -21,6 +21,7 @@ import type {
 import type { StepContext, StepResult } from '../step.js';
 import type { RecordingView } from '../views.js';
 import { ensureCamera, playingVideo } from './camera.js';
+import { startLiveUpload } from './live-upload.js';
 import { faceEventPayload, preloadFaceAnalyzer } from './liveness.js';
 
 /**
@@ -125,6 +126,8 @@ export async function runRecording(context: StepContext): Promise<StepResult> {
     onError: (error) => recordingFailed.abort(error),
   });
   const runSignal = AbortSignal.any([signal, recordingFailed.signal]);
+  // The bundle's start (this part's sealed records) goes to the lender while the script runs.
+  await startLiveUpload(context).catch(() => undefined);
   presence?.start();
   const mic = await speech.MicrophoneAudioSource.open(camera.stream);
   const prompter = new speech.FallbackPrompter(

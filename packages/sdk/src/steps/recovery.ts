@@ -28,12 +28,25 @@ async function queueInterrupted(
   ]);
   for (const found of await recoverSessions({ includeEnded: true })) {
     if (found.id === currentId || (await queue.get(found.id))) continue;
-    // A session written to in the last two minutes may be live in another tab: leave it alone.
-    if (found.status === 'open' && Date.now() - found.lastActivityWall < IDLE_BEFORE_RECOVERY_MS) continue;
+    if (found.status === 'open') {
+      // Another tab has it open (it holds the session's Web Lock): leave it alone. Without Web
+      // Locks, a session written to in the last two minutes may be live in another tab.
+      const inUse = await found.inUse();
+      if (inUse === true) continue;
+      if (inUse === null && Date.now() - found.lastActivityWall < IDLE_BEFORE_RECOVERY_MS) continue;
+    }
     const session = await found.sealAsInterrupted();
     try {
       const { blob } = await session.bundleBlob({ steps: [] });
       const sha256 = await sha256Hex(new Uint8Array(await blob.arrayBuffer()));
+      // A live upload of this session holds the bundle's start on the server: queue.send resumes
+      // it from the server's offset. Only if the sealed bundle did not start with those bytes
+      // (never expected) is it dropped, and the whole bundle sent as a new upload.
+      const upload = await import('@dualrec/upload');
+      if (await upload.findLiveUpload(session.id)) {
+        const { prefixMatches } = await import('./live-upload.js');
+        if (!(await prefixMatches(session.bundlePrefix(), blob))) await upload.forgetLiveUpload(session.id);
+      }
       await queue.add({ sessionId: session.id, ticket: session.ticket, endpoint, sha256, bundle: blob });
     } finally {
       session.close();

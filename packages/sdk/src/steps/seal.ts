@@ -25,9 +25,32 @@ export async function runSeal(context: StepContext): Promise<StepResult> {
   context.progress('seal.working', 0.9);
   runtime.bundle = blob;
   runtime.bundleSha256 = await sha256Hex(new Uint8Array(await blob.arrayBuffer()));
+  // The live upload sent the bundle's start while recording: it must be exactly this bundle's
+  // start, or the server would end up with another file (a bug, never expected): then drop it and
+  // send the whole bundle.
+  let liveBytes = 0;
+  const live = runtime.live;
+  if (live) {
+    const { prefixMatches } = await import('./live-upload.js');
+    if (await prefixMatches(live.prefix, blob)) {
+      liveBytes = live.upload.acknowledged;
+    } else {
+      runtime.live = null;
+      await live.upload.terminate().catch(() => undefined);
+      const { forgetLiveUpload } = await import('@dualrec/upload');
+      await forgetLiveUpload(capture.id).catch(() => undefined);
+    }
+  }
   context.progress('seal.working', 1);
   return {
     status: 'passed',
-    summary: { size, files: manifest.files.length, ms: Math.round(performance.now() - started) },
+    summary: {
+      size,
+      files: manifest.files.length,
+      ms: Math.round(performance.now() - started),
+      // Bytes the lender had acknowledged when the seal finished (sent while recording).
+      liveBytes,
+      live: runtime.live !== null,
+    },
   };
 }

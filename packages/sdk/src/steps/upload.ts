@@ -26,6 +26,11 @@ export async function runUpload(context: StepContext): Promise<StepResult> {
   globalThis.addEventListener?.('offline', onNetwork);
   const started = performance.now();
   let retries = 0;
+  // Bytes the server already held (sent during the recording, or before a reload): not sent again.
+  let resumedAt = 0;
+  // The live upload stops feeding (a PATCH in flight may finish); uploadBundle below finds it by
+  // the session's live fingerprint, asks the server for its offset and sends only the rest.
+  await runtime.live?.upload.stop().catch(() => undefined);
   try {
     const { UploadQueue } = await import('@dualrec/upload');
     const queue = await UploadQueue.open();
@@ -40,6 +45,12 @@ export async function runUpload(context: StepContext): Promise<StepResult> {
       const receipt = await queue.send(grant.sessionId, {
         signal,
         ...(runtime.options.fetch ? { fetch: runtime.options.fetch } : {}),
+        onResume: (offset) => {
+          resumedAt = offset;
+          fraction = bundle.size > 0 ? offset / bundle.size : 0;
+          context.progress('upload.working', fraction);
+          show();
+        },
         onProgress: (sent, total) => {
           fraction = total > 0 ? sent / total : 0;
           context.progress('upload.working', fraction);
@@ -63,6 +74,7 @@ export async function runUpload(context: StepContext): Promise<StepResult> {
       // device's copies can go (data minimisation); sending them again could not change the verdict.
       await capture?.discard();
       runtime.capture = null;
+      runtime.live = null;
       if (receipt.verdict !== 'valid') {
         throw new DualrecError('UPLOAD_REJECTED', {
           detail: receipt.reasons.join('; '),
@@ -73,6 +85,9 @@ export async function runUpload(context: StepContext): Promise<StepResult> {
         status: 'passed',
         summary: {
           bytes: bundle.size,
+          // What the lender already held when this step began vs what this step sent.
+          sentDuringRecording: resumedAt,
+          sentAtEnd: bundle.size - resumedAt,
           ms: Math.round(performance.now() - started),
           retries,
           verdict: receipt.verdict,

@@ -1,0 +1,154 @@
+/**
+ * Upload while recording, in Chromium with a fake camera against a real lender server (the spec
+ * forwards /v1/tickets and /v1/uploads/ to it and watches every tus request):
+ * 1. during the recording the server already holds a growing number of bytes, and those bytes are
+ *    the first bytes of the final bundle; after the seal only the tail is sent (one HEAD, then the
+ *    rest); no byte is sent twice; the stored bundle verifies with the lender's keys and its
+ *    SHA-256 is the receipt's;
+ * 2. a reload mid-recording: the next visit seals the session as interrupted and finishes the same
+ *    upload from the server's offset (no new upload, no byte sent again); the stored bundle is
+ *    intact and its SHA-256 is the receipt's.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bytesSource, openBundle, sha256Hex } from '@dualrec/evidence';
+import { createKeySet, createServer, type DualrecServer, loadLenderKeys } from '@dualrec/server';
+import type { Page } from '@playwright/test';
+import { driveFlow } from './flow-driver.js';
+import { expect, fakeMedia, test } from './test.js';
+
+test.use(fakeMedia({ camera: 'talking-grid-s2', microphone: 'face-video/talking-grid-s2.wav' }));
+test.use({ viewport: { width: 360, height: 780 } });
+
+let dir: string;
+let keysDir: string;
+let server: DualrecServer;
+
+test.beforeAll(async ({ baseURL }) => {
+  dir = await mkdtemp(join(tmpdir(), 'dualrec-live-upload-'));
+  keysDir = join(dir, 'keys');
+  await createKeySet(keysDir);
+  server = await createServer({
+    dataDir: join(dir, 'data'),
+    keysDir,
+    port: 0,
+    logLevel: 'silent',
+    allowedOrigins: [new URL(baseURL as string).origin],
+  });
+  await server.listen();
+});
+
+test.afterAll(async () => {
+  await server?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+interface Seen {
+  method: string;
+  upload: string;
+  at: number;
+  bytes: number;
+  status: number;
+  offset: number | null;
+}
+
+/** Forwards the lender endpoints to the server; records every tus request. */
+async function forward(page: Page, seen: Seen[], onAck?: (s: Seen) => Promise<void>) {
+  await page.route(/\/v1\/(tickets|uploads)/, async (route) => {
+    const request = route.request();
+    const target = new URL(request.url());
+    const bytes = request.method() === 'PATCH' ? (request.postDataBuffer()?.length ?? 0) : 0;
+    try {
+      const response = await route.fetch({ url: `${server.url}${target.pathname}${target.search}` });
+      if (target.pathname.startsWith('/v1/uploads')) {
+        const location = response.headers().location;
+        const upload = (location ?? target.pathname).split('/').filter(Boolean).pop() ?? '';
+        const offset = Number(response.headers()['upload-offset'] ?? Number.NaN);
+        const entry: Seen = {
+          method: request.method(),
+          upload,
+          at: Date.now(),
+          bytes,
+          status: response.status(),
+          offset: Number.isFinite(offset) ? offset : null,
+        };
+        seen.push(entry);
+        if (entry.method === 'PATCH' && entry.status === 204) await onAck?.(entry);
+      }
+      await route.fulfill({ response });
+    } catch {
+      // The page went away (a reload) while this request was in flight.
+    }
+  });
+}
+
+async function storedBundle(uploadId: string): Promise<Uint8Array> {
+  const record = await server.index.getBundle(uploadId);
+  return new Uint8Array(await readFile(join(server.dataDir, record?.location ?? '')));
+}
+
+test('the recording reaches the server while it runs; after the seal only the tail is sent', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const seen: Seen[] = [];
+  let snapshot: Uint8Array | null = null;
+  let recordingAcks = 0;
+  await forward(page, seen, async (ack) => {
+    // Mid-recording, keep what the server holds of the upload: it must be the final bundle's start.
+    const recording = await page
+      .locator('dualrec-flow')
+      .evaluate((el) => el.shadowRoot?.querySelector('main')?.dataset.step === 'recording')
+      .catch(() => false);
+    if (!recording) return;
+    if (++recordingAcks === 2)
+      snapshot = new Uint8Array(await readFile(join(server.dataDir, 'uploads', ack.upload)));
+  });
+  await page.goto('/live-upload.html');
+  await page.waitForFunction(() => document.body.dataset.ready === '1');
+  await page.evaluate(() => window.liveUpload.start());
+  const result = await driveFlow(page);
+  const events = await page.evaluate(() => window.liveUpload.events());
+  expect(result, JSON.stringify(events)).toMatchObject({ status: 'complete' });
+  const complete = await page.evaluate(() => window.liveUpload.complete());
+  const receipt = complete.receipt?.raw as { uploadId: string; bundleSha256: string; verdict: string };
+  const uploadAt =
+    events.find((e) => e.type === 'dualrec-step' && (e.detail as { step: string }).step === 'upload')?.at ??
+    0;
+
+  // One upload, created when the recording started (deferred length), finished after the seal.
+  const creates = seen.filter((s) => s.method === 'POST');
+  expect(creates).toHaveLength(1);
+  expect(creates[0]?.upload).toBe(receipt.uploadId);
+  const patches = seen.filter((s) => s.method === 'PATCH' && s.status === 204);
+  const live = patches.filter((s) => s.at < uploadAt);
+  const tail = patches.filter((s) => s.at >= uploadAt);
+  expect(recordingAcks).toBeGreaterThanOrEqual(2);
+  for (let i = 1; i < live.length; i++) expect(live[i]?.offset).toBeGreaterThan(live[i - 1]?.offset ?? 0);
+  const heads = seen.filter((s) => s.method === 'HEAD');
+  expect(heads).toHaveLength(1);
+  const liveBytes = live.reduce((n, s) => n + s.bytes, 0);
+  const tailBytes = tail.reduce((n, s) => n + s.bytes, 0);
+  expect(heads[0]?.offset).toBe(liveBytes);
+  expect(liveBytes + tailBytes).toBe(complete.bundleSize); // nothing sent twice
+
+  const stored = await storedBundle(receipt.uploadId);
+  expect(stored.length).toBe(complete.bundleSize);
+  expect(await sha256Hex(stored)).toBe(receipt.bundleSha256);
+  expect(receipt.bundleSha256).toBe(complete.bundleSha256);
+  expect(receipt.verdict).toBe('valid');
+  const snap = snapshot as Uint8Array | null;
+  expect(snap?.length ?? 0).toBeGreaterThan(0);
+  expect(Buffer.from(stored.subarray(0, snap?.length ?? 0)).equals(Buffer.from(snap ?? []))).toBe(true);
+  const keys = await loadLenderKeys(keysDir);
+  const opened = await openBundle(bytesSource(stored), {
+    ticketKeys: [keys.ticketSigningPublic as never],
+    decryptionKey: keys.encryptionPrivate as never,
+  });
+  expect(opened.verdict.reasons).toEqual([]);
+  console.log(
+    `live upload: bundle ${complete.bundleSize} B; ${liveBytes} B in ${live.length} PATCHes before the upload step, ${tailBytes} B after (${tail.length} PATCH)`,
+  );
+  expect(await page.evaluate(() => window.liveUpload.storedSessions())).toBe(0);
+});
