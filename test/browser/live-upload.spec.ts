@@ -12,7 +12,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bytesSource, openBundle, sha256Hex } from '@dualrec/evidence';
+import { bytesSource, openBundle, sha256Hex, verify } from '@dualrec/evidence';
 import { createKeySet, createServer, type DualrecServer, loadLenderKeys } from '@dualrec/server';
 import type { Page } from '@playwright/test';
 import { driveFlow } from './flow-driver.js';
@@ -151,4 +151,73 @@ test('the recording reaches the server while it runs; after the seal only the ta
     `live upload: bundle ${complete.bundleSize} B; ${liveBytes} B in ${live.length} PATCHes before the upload step, ${tailBytes} B after (${tail.length} PATCH)`,
   );
   expect(await page.evaluate(() => window.liveUpload.storedSessions())).toBe(0);
+});
+
+test('a reload mid-recording: the next visit finishes the same upload from the server offset, nothing sent twice', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const seen: Seen[] = [];
+  let acks = 0;
+  let reloadPoint: () => void = () => undefined;
+  const enough = new Promise<void>((resolve) => {
+    reloadPoint = resolve;
+  });
+  await forward(page, seen, async () => {
+    if (++acks === 3) reloadPoint();
+  });
+  await page.goto('/live-upload.html');
+  await page.waitForFunction(() => document.body.dataset.ready === '1');
+  await page.evaluate(() => window.liveUpload.start());
+  const first = driveFlow(page, { timeoutMs: 200_000 }).catch(() => null);
+  await enough;
+  await page.reload();
+  const reloadedAt = Date.now();
+  await first;
+  await page.waitForFunction(() => document.body.dataset.ready === '1');
+  // A new visit: its support step seals what the reload interrupted and sends it in the background.
+  await page.evaluate(() => window.liveUpload.start());
+  await page.waitForFunction(
+    () => window.liveUpload.events().some((e) => e.type === 'dualrec-recovered'),
+    undefined,
+    { timeout: 120_000 },
+  );
+  const events = await page.evaluate(() => window.liveUpload.events());
+  const recovered = events.find((e) => e.type === 'dualrec-recovered')?.detail as {
+    status: string;
+    sessionId: string;
+  };
+  expect(recovered.status).toBe('sent');
+
+  const creates = seen.filter((s) => s.method === 'POST');
+  expect(creates).toHaveLength(1); // the live upload; recovery created none
+  const id = creates[0]?.upload as string;
+  const before = seen.filter(
+    (s) => s.upload === id && s.method === 'PATCH' && s.status === 204 && s.at < reloadedAt,
+  );
+  const after = seen.filter((s) => s.upload === id && s.method === 'PATCH' && s.at >= reloadedAt);
+  const heads = seen.filter((s) => s.upload === id && s.method === 'HEAD');
+  const sentBefore = before.reduce((n, s) => n + s.bytes, 0);
+  expect(sentBefore).toBeGreaterThan(0);
+  expect(heads[0]?.offset).toBe(sentBefore);
+  const receipt = (await (await fetch(`${server.url}/v1/uploads/${id}/receipt`)).json()) as {
+    bundleSha256: string;
+    sessionId: string;
+    size: number;
+  };
+  expect(receipt.sessionId).toBe(recovered.sessionId);
+  const stored = await storedBundle(id);
+  expect(after.reduce((n, s) => n + s.bytes, 0)).toBe(stored.length - sentBefore); // nothing twice
+  expect(await sha256Hex(stored)).toBe(receipt.bundleSha256);
+  const keys = await loadLenderKeys(keysDir);
+  const verdict = await verify(bytesSource(stored), {
+    ticketKeys: [keys.ticketSigningPublic as never],
+    decryptionKeys: [keys.encryptionPrivate as never],
+  });
+  // Interrupted: the script segments never read are reported; every byte is intact and signed.
+  const codes = verdict.reasons.map((r) => r.code);
+  expect(codes).toEqual(['EVENTS_INCOMPLETE']);
+  console.log(
+    `reload: bundle ${stored.length} B; ${sentBefore} B sent before the reload (${before.length} PATCHes), ${stored.length - sentBefore} B after; reasons ${codes.join(', ') || 'none'}`,
+  );
 });
