@@ -4,7 +4,7 @@
  * open (camera, models, workers), so `cancel()` and the end of the session release them all.
  */
 import { DualrecError, type DualrecErrorCode, isDualrecError, type JsonValue } from '@dualrec/evidence';
-import { Emitter, type SessionEventMap, type SessionEventType, type SessionListener } from './events.js';
+import { Emitter, type SessionEventType, type SessionListener } from './events.js';
 import { isUiLocale, type MessageKey, translate, type UiLocale } from './i18n.js';
 import type { SessionOptions } from './options.js';
 import { Preloader } from './preload.js';
