@@ -8,6 +8,14 @@ export {
   type TicketRecord,
 } from './bundle-index.js';
 export {
+  type BundleStorage,
+  diskStorage,
+  openFileSource,
+  parseS3Url,
+  type S3StorageOptions,
+  s3Storage,
+} from './bundle-storage.js';
+export {
   type CreatedKeySet,
   createKeySet,
   KEY_FILES,
@@ -15,7 +23,8 @@ export {
   loadLenderKeys,
   requireKey,
 } from './keys.js';
-export { openFileSource, receiptOf, receiveBundle } from './receive.js';
+export { advisoryKey, PgLocker } from './pg-locker.js';
+export { receiptOf, receiveBundle } from './receive.js';
 export {
   createServer,
   type DualrecServer,

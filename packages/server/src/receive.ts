@@ -4,71 +4,17 @@
  * used once, time-stamp the manifest signature, and file the bundle as received or in quarantine
  * with the reasons. Nothing is ever deleted here: an invalid bundle is evidence of something too.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { copyFile, link, mkdir, open, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import {
-  DualrecError,
-  type PublicJwk,
-  type RandomAccessSource,
-  readTicketUnverified,
-  SIGNATURE_FILE,
-  verify,
-  ZipArchive,
-} from '@dualrec/evidence';
+import { type PublicJwk, readTicketUnverified, SIGNATURE_FILE, verify, ZipArchive } from '@dualrec/evidence';
 import type { Receipt } from '@dualrec/upload';
 import type { BundleIndex, BundleRecord } from './bundle-index.js';
+import type { BundleStorage } from './bundle-storage.js';
 import type { Timestamper } from './timestamp.js';
 
-export async function openFileSource(path: string): Promise<RandomAccessSource & { close(): Promise<void> }> {
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(path, 'r');
-  } catch (cause) {
-    throw new DualrecError('FILE_UNREADABLE', { detail: `${path}: ${(cause as Error).message}`, cause });
-  }
-  const { size } = await handle.stat();
-  return {
-    size,
-    async read(offset, length) {
-      const buffer = new Uint8Array(length);
-      let done = 0;
-      while (done < length) {
-        const { bytesRead } = await handle.read(buffer, done, length - done, offset + done);
-        if (bytesRead === 0)
-          throw new DualrecError('FILE_UNREADABLE', { detail: `${path} shrank while being read` });
-        done += bytesRead;
-      }
-      return buffer;
-    },
-    close: () => handle.close(),
-  };
-}
-
-function fileSha256(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
-}
-
-/** A hard link where possible (no second copy on disk; the tus file stays for HEAD requests). */
-async function place(from: string, to: string): Promise<void> {
-  await mkdir(dirname(to), { recursive: true });
-  try {
-    await link(from, to);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
-    await copyFile(from, to);
-  }
-}
+export { openFileSource } from './bundle-storage.js';
 
 export interface ReceiveContext {
-  dataDir: string;
+  /** Where the finished upload is and where the bundle is filed (disk or S3). */
+  storage: BundleStorage;
   index: BundleIndex;
   ticketKeys: readonly PublicJwk[];
   timestamper: Timestamper | null;
@@ -78,8 +24,6 @@ export interface ReceiveContext {
 
 export interface ReceiveInput {
   uploadId: string;
-  /** The finished upload's file. */
-  path: string;
   /** Session id the client declared in the upload metadata. */
   declaredSessionId: string | null;
 }
@@ -88,8 +32,9 @@ export async function receiveBundle(context: ReceiveContext, input: ReceiveInput
   const existing = await context.index.getBundle(input.uploadId);
   if (existing) return receiptOf(existing);
   const receivedAt = (context.now?.() ?? new Date()).toISOString();
-  const bundleSha256 = await fileSha256(input.path);
-  const source = await openFileSource(input.path);
+  const { storage } = context;
+  const bundleSha256 = await storage.uploadSha256(input.uploadId);
+  const source = await storage.openUpload(input.uploadId);
   const reasons: string[] = [];
   let sessionId: string | null = null;
   let signature: Uint8Array | null = null;
@@ -126,14 +71,13 @@ export async function receiveBundle(context: ReceiveContext, input: ReceiveInput
   }
 
   const valid = reasons.length === 0;
-  const folder = valid ? join('bundles', receivedAt.slice(0, 7)) : 'quarantine';
-  const location = join(folder, `${input.uploadId}.zip`);
-  await place(input.path, join(context.dataDir, location));
+  const folder = valid ? `bundles/${receivedAt.slice(0, 7)}` : 'quarantine';
+  const location = await storage.file(input.uploadId, `${folder}/${input.uploadId}.zip`);
   let timestamp: Receipt['timestamp'] = null;
   if (valid && signature && context.timestamper) {
     try {
       const token = await context.timestamper.stamp(signature);
-      await writeFile(join(context.dataDir, folder, `${input.uploadId}.tsr`), token.token);
+      await storage.put(`${folder}/${input.uploadId}.tsr`, token.token);
       timestamp = { genTime: token.genTime, tsa: token.tsa };
     } catch (error) {
       // The bundle is kept and valid; the missing time-stamp is visible in the receipt and index,
@@ -142,8 +86,8 @@ export async function receiveBundle(context: ReceiveContext, input: ReceiveInput
     }
   }
   if (!valid) {
-    await writeFile(
-      join(context.dataDir, folder, `${input.uploadId}.reasons.json`),
+    await storage.put(
+      `${folder}/${input.uploadId}.reasons.json`,
       `${JSON.stringify({ uploadId: input.uploadId, receivedAt, reasons }, null, 2)}\n`,
     );
   }

@@ -8,74 +8,17 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  bytesSource,
-  generateDeviceKey,
-  MemorySink,
-  SIGNATURE_FILE,
-  verify,
-  writeSampleBundle,
-  ZipArchive,
-} from '@dualrec/evidence';
+import { bytesSource, SIGNATURE_FILE, verify, ZipArchive } from '@dualrec/evidence';
 import { type Receipt, uploadBundle } from '@dualrec/upload';
 import pino from 'pino';
-import * as tus from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeySet, loadLenderKeys } from './keys.js';
 import { startPostgres, type TestPostgres } from './postgres-harness.js';
 import { createServer, type DualrecServer } from './server.js';
+import { bundleFor, countingStack } from './test-helpers.js';
 import { verifyTimestampToken } from './timestamp.js';
 
 const silent = pino({ level: 'silent' });
-
-async function grantFor(server: DualrecServer, jkt: string) {
-  const response = await fetch(`${server.url}/v1/tickets`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jkt, scriptId: 'consumer-loan-zh-CN', applicationRef: 'APP-1' }),
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()) as { ticket: string; sessionId: string; recipients: never[] };
-}
-
-/** A real bundle for a ticket this server issued; `recordingBytes` sets its size. */
-async function bundleFor(server: DualrecServer, recordingBytes = 64 * 1024) {
-  const deviceKey = await generateDeviceKey();
-  const grant = await grantFor(server, deviceKey.thumbprint);
-  const sink = new MemorySink();
-  const recording = new Uint8Array(recordingBytes);
-  for (let i = 0; i < recording.length; i += 65536)
-    globalThis.crypto.getRandomValues(recording.subarray(i, Math.min(recording.length, i + 65536)));
-  await writeSampleBundle({
-    sink,
-    ticketSigningKey: undefined as never,
-    recipients: grant.recipients,
-    recording: [recording],
-    recordingType: 'video/webm',
-    deviceKey,
-    ticket: grant.ticket,
-  });
-  return { grant, bytes: await sink.bytes() };
-}
-
-/** Counts the body bytes the client actually sent in PATCH requests. */
-function countingStack() {
-  const inner = new tus.DefaultHttpStack({});
-  const counter = { patchBytes: 0 };
-  const stack: tus.HttpStack = {
-    getName: () => 'counting',
-    createRequest(method, url) {
-      const request = inner.createRequest(method, url);
-      const send = request.send.bind(request);
-      request.send = (body) => {
-        if (method === 'PATCH' && body) counter.patchBytes += (body as Buffer).length ?? 0;
-        return send(body);
-      };
-      return request;
-    },
-  };
-  return { stack, counter };
-}
 
 const backends: { name: string; db: () => Promise<string | undefined> }[] = [
   { name: 'SQLite', db: async () => undefined },

@@ -6,14 +6,13 @@
  *   GET  /v1/uploads/<id>/receipt    the receipt, once the upload finished (also sent as the
  *                                    `Dualrec-Receipt` header of the final PATCH)
  *   GET  /health                     the process is up
- *   GET  /ready                      the index and the data folder can be used
+ *   GET  /ready                      the index and the storage (data folder or bucket) can be used
  *   GET  /… (static mounts)          the lender's H5 page and /dualrec-assets
  *
  * Uploads are refused unless they carry a ticket this server issued and whose nonce is unused,
  * so nobody can fill the disk with arbitrary files. CORS is allowed for the configured H5
  * origins only (none by default: same origin).
  */
-import { access, constants, mkdir } from 'node:fs/promises';
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -32,11 +31,12 @@ import {
   toBase64Url,
 } from '@dualrec/evidence';
 import { RECEIPT_HEADER, type Receipt } from '@dualrec/upload';
-import { FileStore } from '@tus/file-store';
-import { Server as TusServer } from '@tus/server';
+import { type Locker, Server as TusServer } from '@tus/server';
 import pino, { type Logger } from 'pino';
 import { type BundleIndex, openIndex } from './bundle-index.js';
+import { type BundleStorage, diskStorage, type S3StorageOptions, s3Storage } from './bundle-storage.js';
 import { KEY_FILES, loadLenderKeys, requireKey } from './keys.js';
+import { PgLocker } from './pg-locker.js';
 import { receiptOf, receiveBundle } from './receive.js';
 import { type StaticMount, serveStatic } from './static-files.js';
 import { mintTicket, parseTicketRequest } from './tickets.js';
@@ -54,6 +54,16 @@ export interface ServerOptions {
   port?: number;
   /** Default 127.0.0.1; use 0.0.0.0 to serve the LAN (with TLS in front). */
   host?: string;
+  /**
+   * Where uploads and filed bundles go: local disk under `dataDir` (default) or S3-compatible
+   * object storage shared by several instances (see docs/server.md, "Storage and scale").
+   */
+  storage?: { kind: 'disk' } | S3StorageOptions;
+  /**
+   * The tus locker. Default: across instances through PostgreSQL advisory locks when `db` is
+   * PostgreSQL, otherwise within this process (@tus/server's MemoryLocker).
+   */
+  locker?: Locker;
   /** `sqlite:PATH` (default `sqlite:<dataDir>/index.sqlite`) or `postgres://…`. */
   db?: string;
   /** Lender id written into tickets (default "dualrec-demo-lender"). */
@@ -82,6 +92,7 @@ export interface DualrecServer {
   readonly url: string;
   readonly index: BundleIndex;
   readonly dataDir: string;
+  readonly storage: BundleStorage;
   /** The local TSA's certificate (PEM), to verify time-stamps with; null for an external TSA. */
   readonly tsaCertificate: string | null;
   listen(): Promise<void>;
@@ -125,8 +136,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 export async function createServer(options: ServerOptions): Promise<DualrecServer> {
   const log = options.logger ?? pino({ name: 'dualrec-server', level: options.logLevel ?? 'info' });
   const dataDir = resolve(options.dataDir);
-  const uploadsDir = join(dataDir, 'uploads');
-  await mkdir(uploadsDir, { recursive: true, mode: 0o700 });
+  const storage =
+    options.storage?.kind === 's3' ? await s3Storage(options.storage) : await diskStorage(dataDir);
   const keys = await loadLenderKeys(resolve(options.keysDir));
   const signingKey: PrivateJwk = requireKey(
     keys.ticketSigningPrivate,
@@ -140,6 +151,8 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
   );
   const recipient: PublicJwk = requireKey(keys.encryptionPublic, options.keysDir, KEY_FILES.encryptionPublic);
   const index = await openIndex(options.db ?? `sqlite:${join(dataDir, 'index.sqlite')}`);
+  const ownLocker =
+    !options.locker && index.kind === 'postgres' && options.db ? await PgLocker.open(options.db) : null;
   const tsaOption = options.tsa ?? 'local';
   const timestamper: Timestamper | null =
     tsaOption === 'none'
@@ -153,7 +166,8 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
 
   const tus = new TusServer({
     path: UPLOAD_PATH,
-    datastore: new FileStore({ directory: uploadsDir }),
+    datastore: storage.datastore,
+    ...((options.locker ?? ownLocker) ? { locker: (options.locker ?? ownLocker) as Locker } : {}),
     relativeLocation: true,
     maxSize: maxBundleBytes,
     allowedOrigins,
@@ -176,10 +190,9 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
     },
     async onUploadFinish(_req, upload) {
       const receipt = await receiveBundle(
-        { dataDir, index, ticketKeys: [ticketPublic], timestamper },
+        { storage, index, ticketKeys: [ticketPublic], timestamper },
         {
           uploadId: upload.id,
-          path: join(uploadsDir, upload.id),
           declaredSessionId: upload.metadata?.sessionId ?? null,
         },
       );
@@ -234,8 +247,8 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
     if (path === '/ready') {
       try {
         await index.ping();
-        await access(uploadsDir, constants.W_OK);
-        return sendJson(res, 200, { status: 'ready', index: index.kind });
+        await storage.ping();
+        return sendJson(res, 200, { status: 'ready', index: index.kind, storage: storage.kind });
       } catch (error) {
         return sendJson(res, 503, { status: 'not-ready', detail: (error as Error).message });
       }
@@ -276,6 +289,7 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
     },
     index,
     dataDir,
+    storage,
     tsaCertificate: timestamper?.certificatePath ?? null,
     listen() {
       const listener = (req: IncomingMessage, res: ServerResponse) => {
@@ -294,7 +308,10 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
         server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => {
           const address = server.address() as AddressInfo;
           url = `${options.tls ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-          log.info({ url, dataDir, index: index.kind, tsa: tsaOption }, 'dualrec server listening');
+          log.info(
+            { url, dataDir, index: index.kind, storage: storage.kind, tsa: tsaOption },
+            'dualrec server listening',
+          );
           resolvePromise();
         });
       });
@@ -305,6 +322,7 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
         server.closeAllConnections();
         await new Promise<void>((r) => server.close(() => r()));
       }
+      await ownLocker?.close();
       await index.close();
     },
   };
