@@ -42,7 +42,11 @@ export const bundlesCommand: Command = {
           io.stderr.write(`dualrec bundles: no bundle ${id}\n`);
           return EXIT.failed;
         }
-        io.stdout.write(`${JSON.stringify({ ...record, path: join(dataDir, record.location) }, null, 2)}\n`);
+        // S3 storage records s3://bucket/key; disk storage a path relative to the data folder.
+        const where = /^s3:\/\//.test(record.location)
+          ? { url: record.location }
+          : { path: join(dataDir, record.location) };
+        io.stdout.write(`${JSON.stringify({ ...record, ...where }, null, 2)}\n`);
         return EXIT.ok;
       }
       const limit = values.limit ? Number(values.limit) : 100;

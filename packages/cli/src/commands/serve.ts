@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DualrecError } from '@dualrec/evidence';
-import { createKeySet, createServer, KEY_FILES, type StaticMount } from '@dualrec/server';
+import { createKeySet, createServer, KEY_FILES, parseS3Url, type StaticMount } from '@dualrec/server';
 import { type Command, EXIT, parseCommandArgs } from '../io.js';
 
 const usage = `Usage: dualrec serve [--port N] [--host ADDR] [--data DIR] [--db URL] [--keys DIR] [--tsa local|none|URL]
                      [--origin URL]... [--static PREFIX=DIR]... [--lender ID] [--max-bundle-mb N]
+                     [--store s3://BUCKET[/PREFIX] [--s3-endpoint URL] [--s3-region R] [--s3-path-style]]
 
 The lender's receiving server: session tickets (POST /v1/tickets), resumable uploads (tus at
 /v1/uploads/), verification on receipt, RFC 3161 time-stamps, quarantine, receipts, /health, /ready.
@@ -22,6 +23,13 @@ Options (defaults need no set-up):
   --static P=DIR     also serve DIR at URL prefix P, e.g. --static /=./h5 --static /dualrec-assets=./assets
   --lender ID        lender id written into tickets (default dualrec-demo-lender)
   --max-bundle-mb N  largest bundle accepted (default 512)
+  --store SPEC       where uploads and bundles go: "disk" (default, under DATA) or s3://BUCKET[/PREFIX]
+                     (S3-compatible object storage; credentials from the standard AWS chain:
+                     AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ~/.aws, instance role)
+  --s3-endpoint URL  S3-compatible endpoint (MinIO, Ceph RGW, …; default AWS for the region)
+  --s3-region R      region (default AWS_REGION or us-east-1)
+  --s3-path-style    path-style URLs (ENDPOINT/BUCKET/KEY), which most self-hosted servers need
+With --db postgres://… the tus locks are shared by all instances (PostgreSQL advisory locks).
 Logs are JSON lines (pino) on stdout. Stop with Ctrl-C (SIGINT) or SIGTERM.
 `;
 
@@ -42,6 +50,10 @@ export const serveCommand: Command = {
         static: { type: 'string', multiple: true },
         lender: { type: 'string' },
         'max-bundle-mb': { type: 'string' },
+        store: { type: 'string' },
+        's3-endpoint': { type: 'string' },
+        's3-region': { type: 'string' },
+        's3-path-style': { type: 'boolean' },
       },
       strict: true,
       allowPositionals: false,
@@ -67,7 +79,25 @@ export const serveCommand: Command = {
     const maxMb = values['max-bundle-mb'] ? Number(values['max-bundle-mb']) : undefined;
     if (maxMb !== undefined && !(maxMb > 0))
       throw new DualrecError('BAD_USAGE', { detail: '--max-bundle-mb must be > 0' });
+    const store = values.store ?? 'disk';
+    if (store !== 'disk' && !store.startsWith('s3://'))
+      throw new DualrecError('BAD_USAGE', {
+        detail: `--store ${store}: expected disk or s3://BUCKET[/PREFIX]`,
+      });
+    if (store === 'disk' && (values['s3-endpoint'] || values['s3-region'] || values['s3-path-style']))
+      throw new DualrecError('BAD_USAGE', { detail: '--s3-* options need --store s3://BUCKET[/PREFIX]' });
+    const storage =
+      store === 'disk'
+        ? ({ kind: 'disk' } as const)
+        : {
+            kind: 's3' as const,
+            ...parseS3Url(store),
+            ...(values['s3-endpoint'] ? { endpoint: values['s3-endpoint'] } : {}),
+            ...(values['s3-region'] ? { region: values['s3-region'] } : {}),
+            ...(values['s3-path-style'] ? { forcePathStyle: true } : {}),
+          };
     const server = await createServer({
+      storage,
       dataDir,
       keysDir,
       port,
@@ -80,7 +110,9 @@ export const serveCommand: Command = {
       static: mounts,
     });
     await server.listen();
-    io.stderr.write(`dualrec serve: ${server.url} (data ${dataDir})\n`);
+    io.stderr.write(
+      `dualrec serve: ${server.url} (data ${dataDir}${store === 'disk' ? '' : `, bundles in ${store}`})\n`,
+    );
     await new Promise<void>((resolvePromise) => {
       const stop = () => resolvePromise();
       process.once('SIGINT', stop);
