@@ -141,6 +141,11 @@ export async function s3Storage(options: S3StorageOptions): Promise<BundleStorag
     region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
     ...(options.forcePathStyle ? { forcePathStyle: true } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
+    // The SDK's default (since 3.729) sends streamed bodies as aws-chunked with a CRC trailer;
+    // many S3-compatible servers store the framing as data. Checksums only where S3 requires
+    // them; the bundle's SHA-256 is checked end to end anyway (receipt vs. what the client sent).
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
   };
   const store = new S3Store({
     partSize: options.partSize ?? 8 * 1024 * 1024,

@@ -97,7 +97,14 @@ export async function startS3(): Promise<TestS3> {
       accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? '',
       secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? '',
     };
-    const client = new S3({ endpoint: external, region, forcePathStyle: true, credentials });
+    const client = new S3({
+      endpoint: external,
+      region,
+      forcePathStyle: true,
+      credentials,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
     await client.createBucket({ Bucket: bucket }).catch(() => undefined);
     return {
       name: external,
@@ -128,7 +135,14 @@ export async function startS3(): Promise<TestS3> {
   const endpoint = `http://127.0.0.1:${port}`;
   // s3rver checks signatures against its fixed key pair.
   const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-  const client = new S3({ endpoint, region, forcePathStyle: true, credentials });
+  const client = new S3({
+    endpoint,
+    region,
+    forcePathStyle: true,
+    credentials,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
   return {
     name: 's3rver 3.7.1',
     endpoint,
