@@ -12,7 +12,6 @@ import type { Readable } from 'node:stream';
 import type { S3, S3ClientConfig } from '@aws-sdk/client-s3';
 import { DualrecError, type RandomAccessSource } from '@dualrec/evidence';
 import { FileStore } from '@tus/file-store';
-import { S3Store } from '@tus/s3-store';
 import type { DataStore } from '@tus/server';
 
 export type ClosableSource = RandomAccessSource & { close(): Promise<void> };
@@ -147,6 +146,8 @@ export async function s3Storage(options: S3StorageOptions): Promise<BundleStorag
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   };
+  // Loaded only for S3 storage: the AWS SDK is large, and a disk deployment never needs it.
+  const { S3Store } = await import('@tus/s3-store');
   const store = new S3Store({
     partSize: options.partSize ?? 8 * 1024 * 1024,
     // Expiration tags are not used; some S3-compatible servers do not implement tagging.
