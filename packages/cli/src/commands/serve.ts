@@ -61,6 +61,23 @@ export const serveCommand: Command = {
     const port = Number(values.port ?? 8787);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new DualrecError('BAD_USAGE', { detail: `--port ${values.port} is not a port number` });
+    const store = values.store ?? 'disk';
+    if (store !== 'disk' && !store.startsWith('s3://'))
+      throw new DualrecError('BAD_USAGE', {
+        detail: `--store ${store}: expected disk or s3://BUCKET[/PREFIX]`,
+      });
+    if (store === 'disk' && (values['s3-endpoint'] || values['s3-region'] || values['s3-path-style']))
+      throw new DualrecError('BAD_USAGE', { detail: '--s3-* options need --store s3://BUCKET[/PREFIX]' });
+    const storage =
+      store === 'disk'
+        ? ({ kind: 'disk' } as const)
+        : {
+            kind: 's3' as const,
+            ...parseS3Url(store),
+            ...(values['s3-endpoint'] ? { endpoint: values['s3-endpoint'] } : {}),
+            ...(values['s3-region'] ? { region: values['s3-region'] } : {}),
+            ...(values['s3-path-style'] ? { forcePathStyle: true } : {}),
+          };
     const dataDir = resolve(values.data ?? 'dualrec-data');
     const keysDir = resolve(values.keys ?? join(dataDir, 'keys'));
     if (!existsSync(join(keysDir, KEY_FILES.ticketSigningPrivate))) {
@@ -79,23 +96,6 @@ export const serveCommand: Command = {
     const maxMb = values['max-bundle-mb'] ? Number(values['max-bundle-mb']) : undefined;
     if (maxMb !== undefined && !(maxMb > 0))
       throw new DualrecError('BAD_USAGE', { detail: '--max-bundle-mb must be > 0' });
-    const store = values.store ?? 'disk';
-    if (store !== 'disk' && !store.startsWith('s3://'))
-      throw new DualrecError('BAD_USAGE', {
-        detail: `--store ${store}: expected disk or s3://BUCKET[/PREFIX]`,
-      });
-    if (store === 'disk' && (values['s3-endpoint'] || values['s3-region'] || values['s3-path-style']))
-      throw new DualrecError('BAD_USAGE', { detail: '--s3-* options need --store s3://BUCKET[/PREFIX]' });
-    const storage =
-      store === 'disk'
-        ? ({ kind: 'disk' } as const)
-        : {
-            kind: 's3' as const,
-            ...parseS3Url(store),
-            ...(values['s3-endpoint'] ? { endpoint: values['s3-endpoint'] } : {}),
-            ...(values['s3-region'] ? { region: values['s3-region'] } : {}),
-            ...(values['s3-path-style'] ? { forcePathStyle: true } : {}),
-          };
     const server = await createServer({
       storage,
       dataDir,

@@ -98,5 +98,8 @@ describe('dualrec serve + upload + bundles', () => {
     expect((await run('bundles', 'frobnicate')).code).toBe(2);
     expect((await run('upload', 'x.zip')).code).toBe(2);
     expect((await run('serve', '--port', 'abc')).code).toBe(2);
+    expect((await run('serve', '--store', 'ftp://bucket')).code).toBe(2);
+    expect((await run('serve', '--store', 's3://')).code).toBe(2);
+    expect((await run('serve', '--s3-path-style')).code).toBe(2);
   });
 });
