@@ -3,6 +3,8 @@
  *
  * - `DUALREC_TEST_S3_ENDPOINT` (+ `DUALREC_TEST_S3_BUCKET`, and credentials in the standard
  *   `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`): use that server (MinIO, Ceph RGW, AWS…).
+ * - Otherwise, when Ceph's radosgw is installed (Debian `radosgw ceph-mon ceph-osd`, ./run installs
+ *   them): a throw-away single-node Ceph cluster with the RADOS Gateway (radosgw-harness.ts).
  * - Otherwise s3rver (npm, a real HTTP server over a temp folder) on a free loopback port.
  *
  * `multipart` says whether the server implements what @tus/s3-store calls on every HEAD and
@@ -16,6 +18,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3 } from '@aws-sdk/client-s3';
+import { radosgwAvailable, startRadosgw } from './radosgw-harness.js';
 
 export interface TestS3 {
   /** What it is, for test names and messages. */
@@ -116,6 +119,38 @@ export async function startS3(): Promise<TestS3> {
       multipartMissing: await probeMultipart(client, bucket),
       stop: async () => client.destroy(),
     };
+  }
+  if (radosgwAvailable()) {
+    const rgw = await startRadosgw();
+    try {
+      const bucket = 'dualrec-test';
+      const { endpoint, credentials } = rgw;
+      const client = new S3({
+        endpoint,
+        region,
+        forcePathStyle: true,
+        credentials,
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      });
+      await client.createBucket({ Bucket: bucket });
+      return {
+        name: `radosgw (${rgw.version})`,
+        endpoint,
+        bucket,
+        region,
+        credentials,
+        client,
+        multipartMissing: await probeMultipart(client, bucket),
+        async stop() {
+          client.destroy();
+          await rgw.stop();
+        },
+      };
+    } catch (error) {
+      await rgw.stop();
+      throw error;
+    }
   }
   // CommonJS, and a dev dependency: loaded only here.
   const S3rver = createRequire(import.meta.url)('s3rver') as new (

@@ -1,13 +1,14 @@
 /**
- * The S3 storage path against a real S3-compatible HTTP server (s3-harness.ts: s3rver on
- * loopback, or the server named by DUALREC_TEST_S3_ENDPOINT).
+ * The S3 storage path against a real S3-compatible HTTP server (s3-harness.ts: the server named
+ * by DUALREC_TEST_S3_ENDPOINT; else a throw-away Ceph RADOS Gateway when radosgw is installed;
+ * else s3rver on loopback).
  *
- * 1. Filing from object storage (runs on s3rver): a finished upload object is verified through
- *    ranged GETs, hashed by streaming, copied to bundles/YYYY-MM/ or quarantine/ with the token
- *    or reasons beside it, and the index records s3://bucket/key. /ready checks the bucket.
+ * 1. Filing from object storage: a finished upload object is verified through ranged GETs,
+ *    hashed by streaming, copied to bundles/YYYY-MM/ or quarantine/ with the token or reasons
+ *    beside it, and the index records s3://bucket/key. /ready checks the bucket.
  * 2. tus through @tus/s3-store (upload, network drop, restart, two instances on PostgreSQL):
- *    needs ListParts, which s3rver 3.7.1 does not implement. The harness probes for it; without
- *    it these tests are skipped and the reason is printed — they are not counted as passing.
+ *    needs ListParts, which radosgw has and s3rver 3.7.1 does not. The harness probes for it;
+ *    without it these tests are skipped and the reason is printed — not counted as passing.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
