@@ -3,6 +3,10 @@
  * 6.4 and 9.8 s of the clip): blink detection, passive and active liveness, best frame, presence
  * per segment, and a composed two-face picture.
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { cameraFile, REPO_ROOT } from './chromium.js';
 import { expect, fakeMedia, test } from './test.js';
 
 test.use(fakeMedia({ camera: 'blink-webcam', microphone: 'audio/silence-5s.wav' }));
@@ -12,17 +16,69 @@ test.beforeEach(async ({ page }) => {
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
 });
 
-test('detects at least 4 of the 5 blinks in one pass of the clip', async ({ page }) => {
-  const clip = await page.evaluate(() => window.faceLiveness.measureClip(10_200));
-  expect(clip.singleFace).toBe(clip.frames);
+const FPS = 15;
+const CLIP_MS = 10_000; // the whole clip (300 frames at 30 fps)
+
+/**
+ * The camera clip as JPEG stills at the analyzer's rate (ffmpeg, cached): blink detection is
+ * judged on every frame at its clip time, so a busy test machine (where the live analyzer skips
+ * frames) cannot hide or fake a blink. Real-time rate is the benchmark's business.
+ */
+function clipFrames(clip: string): string[] {
+  const dir = resolve(REPO_ROOT, '.cache/fixtures/frames', `${clip}-${FPS}fps`);
+  const list = () =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.jpg'))
+          .sort()
+      : [];
+  if (list().length === 0) {
+    mkdirSync(dir, { recursive: true });
+    const run = spawnSync(
+      'ffmpeg',
+      [
+        '-v',
+        'error',
+        '-f',
+        'mjpeg',
+        '-framerate',
+        '30',
+        '-i',
+        cameraFile(clip),
+        '-t',
+        String(CLIP_MS / 1000),
+      ].concat(['-vf', `fps=${FPS}`, '-q:v', '2', join(dir, '%04d.jpg')]),
+      { encoding: 'utf8' },
+    );
+    if (run.status !== 0) throw new Error(`ffmpeg: ${run.stderr}`);
+  }
+  return list().map((f) => join(dir, f));
+}
+
+test('detects at least 4 of the 5 blinks in the clip, every frame analysed at its clip time', async ({
+  page,
+}) => {
+  const files = clipFrames('blink-webcam');
+  expect(files.length).toBe(Math.round((CLIP_MS / 1000) * FPS));
+  await page.route('**/clip-frames/*.jpg', (route) => {
+    const name = new URL(route.request().url()).pathname.split('/').pop() ?? '';
+    const file = files.find((f) => f.endsWith(`/${name}`));
+    return file ? route.fulfill({ path: file, contentType: 'image/jpeg' }) : route.fulfill({ status: 404 });
+  });
+  const clip = await page.evaluate(([count, fps]) => window.faceLiveness.measureFrames(count, fps), [
+    files.length,
+    FPS,
+  ] as const);
+  const detail = JSON.stringify({ frames: clip.frames, singleFace: clip.singleFace, blinks: clip.blinks });
+  expect(clip.singleFace, detail).toBe(clip.frames);
   expect(clip.stats.mode).toBe('worker');
   const expected = [400, 1300, 4700, 6400, 9800];
-  // A blink is matched when one detected blink overlaps the expected moment (±0.5 s: the camera
-  // opens a little before the first analysed frame).
+  // A blink is matched when one detected blink overlaps the expected moment (±0.5 s).
   const matched = expected.filter((at) => clip.blinks.some((b) => b.start - 500 <= at && at <= b.end + 500));
-  expect(matched.length).toBeGreaterThanOrEqual(4);
+  console.log(`blink-webcam frames: ${matched.length} of 5 blinks matched; ${detail}`);
+  expect(matched.length, detail).toBeGreaterThanOrEqual(4);
   // No invented blinks either: at most one unmatched detection.
-  expect(clip.blinks.length).toBeLessThanOrEqual(matched.length + 1);
+  expect(clip.blinks.length, detail).toBeLessThanOrEqual(matched.length + 1);
 });
 
 test('passes passive liveness and keeps a frontal best frame as JPEG', async ({ page }) => {

@@ -67,30 +67,54 @@ async function collect(
 }
 
 /** Blinks over one pass of the clip, against the clip's own median eye state; yaw and pitch ranges. */
+function summarize(frames: FrameMeasurement[], analyzer: FaceAnalyzer) {
+  const t0 = frames[0]?.t ?? 0;
+  const single = frames.filter((f) => f.faces.length === 1);
+  const faces = single.map((f) => f.faces[0] as NonNullable<FrameMeasurement['faces'][0]>);
+  const detector = new BlinkDetector(baselineOf(faces));
+  const blinks: { start: number; end: number }[] = [];
+  for (const f of single) {
+    const b = detector.push(f.faces[0], f.t);
+    if (b) blinks.push({ start: Math.round(b.start - t0), end: Math.round(b.end - t0) });
+  }
+  const yaws = faces.map((f) => f.pose.yaw);
+  const pitches = faces.map((f) => f.pose.pitch);
+  return {
+    frames: frames.length,
+    singleFace: single.length,
+    durationMs: (frames.at(-1)?.t ?? 0) - t0,
+    blinks,
+    yaw: [Math.min(...yaws), Math.max(...yaws)],
+    pitch: [Math.min(...pitches), Math.max(...pitches)],
+    stats: analyzer.stats,
+  };
+}
+
+/** Blinks over one pass of the live camera clip (real time: the analyzer keeps up or skips frames). */
 async function measureClip(ms: number) {
-  return withCamera(async (analyzer, video) => {
-    const frames = await collect(analyzer, video, ms);
-    const t0 = frames[0]?.t ?? 0;
-    const single = frames.filter((f) => f.faces.length === 1);
-    const faces = single.map((f) => f.faces[0] as NonNullable<FrameMeasurement['faces'][0]>);
-    const detector = new BlinkDetector(baselineOf(faces));
-    const blinks: { start: number; end: number }[] = [];
-    for (const f of single) {
-      const b = detector.push(f.faces[0], f.t);
-      if (b) blinks.push({ start: Math.round(b.start - t0), end: Math.round(b.end - t0) });
+  return withCamera(async (analyzer, video) => summarize(await collect(analyzer, video, ms), analyzer));
+}
+
+/**
+ * The same measurements over still frames of the clip (`/clip-frames/0001.jpg`…, made by the spec
+ * at `fps`), each analysed at its own clip time: what the analyzer sees when it keeps up with the
+ * camera, whatever the load on the machine running the test.
+ */
+async function measureFrames(count: number, fps: number) {
+  const analyzer = await FaceAnalyzer.create({ assetsBase: ASSETS });
+  try {
+    const frames: FrameMeasurement[] = [];
+    for (let i = 0; i < count; i++) {
+      const response = await fetch(`/clip-frames/${String(i + 1).padStart(4, '0')}.jpg`);
+      if (!response.ok) throw new Error(`frame ${i + 1}: HTTP ${response.status}`);
+      const bitmap = await createImageBitmap(await response.blob());
+      frames.push(await analyzer.analyze(bitmap, (i * 1000) / fps));
+      bitmap.close();
     }
-    const yaws = faces.map((f) => f.pose.yaw);
-    const pitches = faces.map((f) => f.pose.pitch);
-    return {
-      frames: frames.length,
-      singleFace: single.length,
-      durationMs: (frames.at(-1)?.t ?? 0) - t0,
-      blinks,
-      yaw: [Math.min(...yaws), Math.max(...yaws)],
-      pitch: [Math.min(...pitches), Math.max(...pitches)],
-      stats: analyzer.stats,
-    };
-  });
+    return summarize(frames, analyzer);
+  } finally {
+    await analyzer.close();
+  }
 }
 
 export interface LivenessRun {
@@ -273,7 +297,15 @@ async function abortMidway(ms: number) {
   });
 }
 
-const faceLiveness = { measureClip, liveness, presence, twoFaces, composedPresence, abortMidway };
+const faceLiveness = {
+  measureClip,
+  measureFrames,
+  liveness,
+  presence,
+  twoFaces,
+  composedPresence,
+  abortMidway,
+};
 declare global {
   interface Window {
     faceLiveness: typeof faceLiveness;
