@@ -11,11 +11,11 @@ import { bytesSource, verify } from '@dualrec/evidence';
 import { uploadBundle } from '@dualrec/upload';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type TestPostgres } from '../test-support/postgres-harness.js';
+import { bundleFor, countingStack } from '../test-support/test-helpers.js';
 import { createKeySet, loadLenderKeys } from './keys.js';
 import { PgLocker } from './pg-locker.js';
-import { startPostgres, type TestPostgres } from './postgres-harness.js';
 import { createServer } from './server.js';
-import { bundleFor, countingStack } from './test-helpers.js';
 
 const pgAvailable = await startPostgres.available();
 if (!pgAvailable)

@@ -18,13 +18,13 @@ import { bytesSource, SIGNATURE_FILE, verify, ZipArchive } from '@dualrec/eviden
 import { uploadBundle } from '@dualrec/upload';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type TestPostgres } from '../test-support/postgres-harness.js';
+import { startS3, type TestS3 } from '../test-support/s3-harness.js';
+import { bundleFor, countingStack } from '../test-support/test-helpers.js';
 import type { S3StorageOptions } from './bundle-storage.js';
 import { createKeySet, loadLenderKeys } from './keys.js';
-import { startPostgres, type TestPostgres } from './postgres-harness.js';
 import { receiveBundle } from './receive.js';
-import { startS3, type TestS3 } from './s3-harness.js';
 import { createServer, type DualrecServer } from './server.js';
-import { bundleFor, countingStack } from './test-helpers.js';
 import { LocalTsa, verifyTimestampToken } from './timestamp.js';
 
 const silent = pino({ level: 'silent' });

@@ -12,10 +12,10 @@ import { bytesSource, SIGNATURE_FILE, verify, ZipArchive } from '@dualrec/eviden
 import { type Receipt, uploadBundle } from '@dualrec/upload';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type TestPostgres } from '../test-support/postgres-harness.js';
+import { bundleFor, countingStack } from '../test-support/test-helpers.js';
 import { createKeySet, loadLenderKeys } from './keys.js';
-import { startPostgres, type TestPostgres } from './postgres-harness.js';
 import { createServer, type DualrecServer } from './server.js';
-import { bundleFor, countingStack } from './test-helpers.js';
 import { verifyTimestampToken } from './timestamp.js';
 
 const silent = pino({ level: 'silent' });

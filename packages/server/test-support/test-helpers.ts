@@ -4,7 +4,7 @@
  */
 import { generateDeviceKey, MemorySink, writeSampleBundle } from '@dualrec/evidence';
 import * as tus from 'tus-js-client';
-import type { DualrecServer } from './server.js';
+import type { DualrecServer } from '../src/server.js';
 
 export async function grantFor(server: DualrecServer, jkt: string) {
   const response = await fetch(`${server.url}/v1/tickets`, {
