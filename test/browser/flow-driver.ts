@@ -16,6 +16,8 @@ export interface DriveOptions {
   /** Overall limit (default 6 minutes: model loading, OCR and the recording take most of it). */
   timeoutMs?: number;
   log?: (line: string) => void;
+  /** Stops driving (e.g. before the test reloads the page); the result is then an error 'ABORTED'. */
+  signal?: AbortSignal;
 }
 
 export interface DriveResult {
@@ -65,6 +67,8 @@ export async function driveFlow(page: Page, options: DriveOptions = {}): Promise
   const flow = page.locator('dualrec-flow');
   let lastKey = '';
   while (Date.now() < deadline) {
+    if (options.signal?.aborted)
+      return { status: 'error', steps, errorCode: 'ABORTED', ms: Date.now() - started };
     const s = await snapshot(page);
     const key = `${s.step}:${s.phase}`;
     if (key !== lastKey) {

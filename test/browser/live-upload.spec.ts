@@ -169,8 +169,10 @@ test('a reload mid-recording: the next visit finishes the same upload from the s
   await page.goto('/live-upload.html');
   await page.waitForFunction(() => document.body.dataset.ready === '1');
   await page.evaluate(() => window.liveUpload.start());
-  const first = driveFlow(page, { timeoutMs: 200_000 }).catch(() => null);
+  const stopDriving = new AbortController();
+  const first = driveFlow(page, { timeoutMs: 200_000, signal: stopDriving.signal }).catch(() => null);
   await enough;
+  stopDriving.abort();
   await page.reload();
   const reloadedAt = Date.now();
   await first;
