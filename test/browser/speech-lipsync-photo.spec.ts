@@ -12,7 +12,11 @@ test('lip sync, photo', async ({ page }) => {
   console.log(
     `lip sync photo: ${JSON.stringify({ ...run.score, frames: run.frames, faces: run.faces, jawMax: run.jawMax, speechRatio: run.speech.speechRatio })}`,
   );
-  expect(run.faces).toBeGreaterThan(50);
+  // The face is seen in (nearly) every analysed frame. How many frames a busy machine analyses
+  // in LIP_SYNC_SECONDS varies (45–133 in our runs); whether they are enough is
+  // lipSyncScore's own judgement (issue 'too-few-samples'), not a frame-rate threshold here.
+  expect(run.frames).toBeGreaterThanOrEqual(20);
+  expect(run.faces).toBeGreaterThanOrEqual(run.frames * 0.9);
   expect(run.speech.speechMs).toBeGreaterThan(1500);
   // A still photo of the same person while his recording plays: the mouth never moves.
   expect(run.score).toMatchObject({ score: 0, issue: 'mouth-static' });
