@@ -6,9 +6,11 @@
  * 1. Filing from object storage: a finished upload object is verified through ranged GETs,
  *    hashed by streaming, copied to bundles/YYYY-MM/ or quarantine/ with the token or reasons
  *    beside it, and the index records s3://bucket/key. /ready checks the bucket.
- * 2. tus through @tus/s3-store (upload, network drop, restart, two instances on PostgreSQL):
- *    needs ListParts, which radosgw has and s3rver 3.7.1 does not. The harness probes for it;
- *    without it these tests are skipped and the reason is printed — not counted as passing.
+ * 2. Two instances sharing PostgreSQL and the bucket through @tus/s3-store. Uploads with receipt
+ *    and token, quarantine, network drop and restart through S3 are server.test.ts's suite, run
+ *    on an S3 backend too. tus through S3 needs ListParts, which radosgw has and s3rver 3.7.1
+ *    does not. The harness probes for it; without it these tests are skipped and the reason is
+ *    printed — not counted as passing.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,8 +21,8 @@ import { uploadBundle } from '@dualrec/upload';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type TestPostgres } from '../test-support/postgres-harness.js';
-import { startS3, type TestS3 } from '../test-support/s3-harness.js';
-import { bundleFor, countingStack } from '../test-support/test-helpers.js';
+import { getS3Object, s3KeyOf, s3StorageOptions, startS3, type TestS3 } from '../test-support/s3-harness.js';
+import { bundleFor, countingStack, sameBytes } from '../test-support/test-helpers.js';
 import type { S3StorageOptions } from './bundle-storage.js';
 import { createKeySet, loadLenderKeys } from './keys.js';
 import { receiveBundle } from './receive.js';
@@ -46,41 +48,11 @@ afterAll(async () => {
   await s3?.stop();
 });
 
-let prefixCounter = 0;
-function storageOptions(prefix?: string): S3StorageOptions {
-  const t = s3 as TestS3;
-  return {
-    kind: 's3',
-    bucket: t.bucket,
-    prefix: prefix ?? `run-${process.pid}-${Date.now()}-${prefixCounter++}`,
-    endpoint: t.endpoint,
-    region: t.region,
-    forcePathStyle: true,
-    credentials: t.credentials,
-    // The smallest part S3 allows, so a 3 MiB test bundle still spans parts with the last short.
-    partSize: 5 * 1024 * 1024,
-  };
-}
-
-async function getObject(key: string): Promise<Uint8Array> {
-  const t = s3 as TestS3;
-  const response = await t.client.getObject({ Bucket: t.bucket, Key: key });
-  return new Uint8Array(
-    await (response.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
-  );
-}
-
-/** toEqual on megabytes of Uint8Array takes seconds in vitest; Buffer.equals does not. */
-function expectSameBytes(actual: Uint8Array, expected: Uint8Array): void {
-  expect(actual.length).toBe(expected.length);
-  expect(Buffer.from(actual).equals(Buffer.from(expected))).toBe(true);
-}
-
-function keyOf(location: string): string {
-  const t = s3 as TestS3;
-  expect(location.startsWith(`s3://${t.bucket}/`)).toBe(true);
-  return location.slice(`s3://${t.bucket}/`.length);
-}
+const storageOptions = (prefix?: string) => s3StorageOptions(s3 as TestS3, prefix);
+const getObject = (key: string) => getS3Object(s3 as TestS3, key);
+const keyOf = (location: string) => s3KeyOf(s3 as TestS3, location);
+const expectSameBytes = (actual: Uint8Array, expected: Uint8Array) =>
+  expect(sameBytes(actual, expected)).toBe(true);
 
 describe.skipIf(!s3)(`S3 storage: filing from object storage (${s3?.name ?? 'no server'})`, () => {
   let dir: string;
@@ -227,101 +199,6 @@ describe.skipIf(!tusRuns)(
     afterAll(async () => {
       await server.close();
       await rm(dir, { recursive: true, force: true });
-    });
-
-    it('uploads a bundle: valid receipt with a TSA token, stored bundle equals what was sent', async () => {
-      const { grant, bytes } = await bundleFor(server, 6 * 1024 * 1024);
-      const receipt = await uploadBundle({
-        endpoint: `${server.url}/v1/uploads/`,
-        source: bytes,
-        sessionId: grant.sessionId,
-        ticket: grant.ticket,
-      });
-      expect(receipt.verdict).toBe('valid');
-      expect(receipt.timestamp?.tsa).toContain('dualrec local TSA');
-      const record = await server.index.getBundle(receipt.uploadId);
-      expectSameBytes(await getObject(keyOf(record?.location ?? '')), bytes);
-      expect(await getObject(keyOf(record?.location ?? '').replace(/\.zip$/, '.tsr'))).not.toHaveLength(0);
-    });
-
-    it('a tampered bundle is quarantined in the bucket with reasons.json', async () => {
-      const { grant, bytes } = await bundleFor(server);
-      const tampered = bytes.slice();
-      tampered[200] = (tampered[200] as number) ^ 0xff;
-      const receipt = await uploadBundle({
-        endpoint: `${server.url}/v1/uploads/`,
-        source: tampered,
-        sessionId: grant.sessionId,
-        ticket: grant.ticket,
-      });
-      expect(receipt.verdict).toBe('quarantined');
-      const key = keyOf((await server.index.getBundle(receipt.uploadId))?.location ?? '');
-      expect(key).toMatch(/\/quarantine\//);
-      const reasons = JSON.parse(
-        new TextDecoder().decode(await getObject(key.replace(/\.zip$/, '.reasons.json'))),
-      );
-      expect(reasons.reasons).toEqual(receipt.reasons);
-    });
-
-    it('network drop mid-upload: resumes from the server offset without re-sending acknowledged bytes', async () => {
-      const { grant, bytes } = await bundleFor(server, 12 * 1024 * 1024);
-      const { stack, counter } = countingStack();
-      let dropped = false;
-      const receipt = await uploadBundle({
-        endpoint: `${server.url}/v1/uploads/`,
-        source: bytes,
-        sessionId: grant.sessionId,
-        ticket: grant.ticket,
-        chunkSize: 5 * 1024 * 1024,
-        httpStack: {
-          getName: () => 'dropping',
-          createRequest(method, url) {
-            const request = stack.createRequest(method, url);
-            const send = request.send.bind(request);
-            request.send = async (body) => {
-              if (method === 'PATCH' && !dropped && counter.patchBytes >= 5 * 1024 * 1024) {
-                dropped = true;
-                throw new Error('network down');
-              }
-              return send(body);
-            };
-            return request;
-          },
-        },
-        retryDelays: [50, 50, 50],
-      });
-      expect(dropped).toBe(true);
-      expect(receipt.verdict).toBe('valid');
-      expect(counter.patchBytes).toBe(bytes.length);
-    });
-
-    it('server restart mid-upload: finishes without re-sending acknowledged bytes; the bundle verifies', async () => {
-      const { grant, bytes } = await bundleFor(server, 12 * 1024 * 1024);
-      const { stack, counter } = countingStack();
-      const port = Number(new URL(server.url).port);
-      let restarted: Promise<void> | null = null;
-      const receipt = await uploadBundle({
-        endpoint: `${server.url}/v1/uploads/`,
-        source: bytes,
-        sessionId: grant.sessionId,
-        ticket: grant.ticket,
-        chunkSize: 5 * 1024 * 1024,
-        httpStack: stack,
-        onProgress: (sent) => {
-          if (sent >= 5 * 1024 * 1024 && !restarted) {
-            restarted = (async () => {
-              await server.close();
-              server = await start(port);
-            })();
-          }
-        },
-        retryDelays: [200, 500, 1000, 1000, 2000, 2000],
-      });
-      await restarted;
-      expect(receipt.verdict).toBe('valid');
-      expect(counter.patchBytes).toBeLessThanOrEqual(bytes.length + 5 * 1024 * 1024);
-      const record = await server.index.getBundle(receipt.uploadId);
-      expectSameBytes(await getObject(keyOf(record?.location ?? '')), bytes);
     });
 
     describe.skipIf(!pgAvailable)('two instances sharing PostgreSQL + the bucket', () => {

@@ -2,10 +2,13 @@
  * The server and the upload client over loopback: tickets, a tus upload with receipt, a tampered
  * bundle in quarantine, a replayed ticket refused, the RFC 3161 token checked with OpenSSL, a
  * client network drop mid-upload and a server restart mid-upload (neither re-sends acknowledged
- * bytes). The same suite runs against SQLite and, when PostgreSQL binaries are installed,
- * against a real PostgreSQL started for the test (see postgres-harness.ts).
+ * bytes). The same suite runs against SQLite + files on disk; when PostgreSQL binaries are
+ * installed, against a real PostgreSQL started for the test (test-support/postgres-harness.ts);
+ * and when an S3-compatible server with multipart upload runs here (test-support/s3-harness.ts:
+ * a throw-away Ceph RADOS Gateway), against PostgreSQL (else SQLite) + bundles in S3 through
+ * @tus/s3-store. S3-only behaviour (the bucket layout, two instances) is in s3-storage.test.ts.
  */
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesSource, SIGNATURE_FILE, verify, ZipArchive } from '@dualrec/evidence';
@@ -13,36 +16,65 @@ import { type Receipt, uploadBundle } from '@dualrec/upload';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type TestPostgres } from '../test-support/postgres-harness.js';
-import { bundleFor, countingStack } from '../test-support/test-helpers.js';
+import { getS3Object, s3KeyOf, s3StorageOptions, startS3, type TestS3 } from '../test-support/s3-harness.js';
+import { bundleFor, countingStack, droppingStack, sameBytes } from '../test-support/test-helpers.js';
+import type { S3StorageOptions } from './bundle-storage.js';
 import { createKeySet, loadLenderKeys } from './keys.js';
 import { createServer, type DualrecServer } from './server.js';
 import { verifyTimestampToken } from './timestamp.js';
 
 const silent = pino({ level: 'silent' });
 
-const backends: { name: string; db: () => Promise<string | undefined> }[] = [
-  { name: 'SQLite', db: async () => undefined },
-];
+interface Backend {
+  name: string;
+  db: () => Promise<string | undefined>;
+  storage?: () => S3StorageOptions;
+  /** Where a stored file's bytes are read from, given its index location. */
+  read: (server: DualrecServer, location: string) => Promise<Uint8Array>;
+  /** PATCH size for the fault tests (S3 parts are at least 5 MiB). */
+  chunk: number;
+}
+
+const onDisk = async (server: DualrecServer, location: string) =>
+  new Uint8Array(await readFile(join(server.dataDir, location)));
 let postgres: TestPostgres | null = null;
+const postgresUrl = async () => {
+  postgres ??= await startPostgres();
+  return postgres.url;
+};
+const backends: Backend[] = [
+  { name: 'SQLite, disk', db: async () => undefined, read: onDisk, chunk: 512 * 1024 },
+];
 const pgAvailable = await startPostgres.available();
-if (pgAvailable) {
+if (pgAvailable)
+  backends.push({ name: 'PostgreSQL, disk', db: postgresUrl, read: onDisk, chunk: 512 * 1024 });
+
+let s3: TestS3 | null = null;
+try {
+  s3 = await startS3();
+  if (s3.multipartMissing) throw new Error(`${s3.name} lacks ${s3.multipartMissing}`);
+  const t = s3;
   backends.push({
-    name: 'PostgreSQL',
-    db: async () => {
-      postgres ??= await startPostgres();
-      return postgres.url;
-    },
+    name: `${pgAvailable ? 'PostgreSQL' : 'SQLite'}, S3 (${t.name})`,
+    db: pgAvailable ? postgresUrl : async () => undefined,
+    storage: () => s3StorageOptions(t),
+    read: (_server, location) => getS3Object(t, s3KeyOf(t, location)),
+    chunk: 5 * 1024 * 1024,
   });
+} catch (error) {
+  console.warn(`server suite on S3 SKIPPED: ${(error as Error).message}`);
 }
 afterAll(async () => {
   await postgres?.stop();
+  await s3?.stop();
 });
 
-describe.each(backends)('server + upload over loopback ($name)', ({ db }) => {
+describe.each(backends)('server + upload over loopback ($name)', (backend) => {
   let dir: string;
   let keysDir: string;
   let server: DualrecServer;
   let dbUrl: string | undefined;
+  let storage: S3StorageOptions | undefined;
   const start = async (port = 0) => {
     const s = await createServer({
       dataDir: join(dir, 'data'),
@@ -50,6 +82,7 @@ describe.each(backends)('server + upload over loopback ($name)', ({ db }) => {
       port,
       logger: silent,
       ...(dbUrl ? { db: dbUrl } : {}),
+      ...(storage ? { storage } : {}),
     });
     await s.listen();
     return s;
@@ -59,7 +92,8 @@ describe.each(backends)('server + upload over loopback ($name)', ({ db }) => {
     dir = await mkdtemp(join(tmpdir(), 'dualrec-server-'));
     keysDir = join(dir, 'keys');
     await createKeySet(keysDir);
-    dbUrl = await db();
+    dbUrl = await backend.db();
+    storage = backend.storage?.();
     server = await start();
   });
   afterAll(async () => {
@@ -71,7 +105,10 @@ describe.each(backends)('server + upload over loopback ($name)', ({ db }) => {
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
     const ready = await fetch(`${server.url}/ready`);
     expect(ready.status).toBe(200);
-    expect(((await ready.json()) as { index: string }).index).toBe(dbUrl ? 'postgres' : 'sqlite');
+    expect(await ready.json()).toMatchObject({
+      index: dbUrl ? 'postgres' : 'sqlite',
+      storage: storage ? 's3' : 'disk',
+    });
   });
 
   it('refuses malformed ticket requests with the field named', async () => {
@@ -97,8 +134,9 @@ describe.each(backends)('server + upload over loopback ($name)', ({ db }) => {
     expect(receipt.sessionId).toBe(grant.sessionId);
     expect(receipt.timestamp?.tsa).toContain('dualrec local TSA');
     const record = await server.index.getBundle(receipt.uploadId);
-    const stored = new Uint8Array(await readFile(join(server.dataDir, record?.location ?? '')));
-    expect(stored).toEqual(bytes);
+    const location = record?.location ?? '';
+    const stored = await backend.read(server, location);
+    expect(sameBytes(stored, bytes)).toBe(true);
     const keys = await loadLenderKeys(keysDir);
     const verdict = await verify(bytesSource(stored), {
       ticketKeys: [keys.ticketSigningPublic as never],
@@ -108,9 +146,7 @@ describe.each(backends)('server + upload over loopback ($name)', ({ db }) => {
     // The token is over the manifest signature as stored, from the TSA whose certificate we hold.
     const archive = await ZipArchive.open(bytesSource(stored));
     const signature = await archive.read(archive.get(SIGNATURE_FILE) as never, 65536);
-    const token = new Uint8Array(
-      await readFile(join(server.dataDir, (record?.location ?? '').replace(/\.zip$/, '.tsr'))),
-    );
+    const token = await backend.read(server, location.replace(/\.zip$/, '.tsr'));
     const check = await verifyTimestampToken(token, signature, server.tsaCertificate as string);
     expect(check.valid).toBe(true);
     const other = await verifyTimestampToken(
@@ -177,50 +213,35 @@ describe.each(backends)('server + upload over loopback ($name)', ({ db }) => {
     });
     expect(receipt.verdict).toBe('quarantined');
     expect(receipt.reasons.length).toBeGreaterThan(0);
-    const record = await server.index.getBundle(receipt.uploadId);
-    expect(record?.location).toMatch(/^quarantine\//);
+    const location = (await server.index.getBundle(receipt.uploadId))?.location ?? '';
+    expect(location).toMatch(backend.storage ? /^s3:\/\/[^/]+\/.*\/quarantine\// : /^quarantine\//);
     const reasons = JSON.parse(
-      await readFile(join(server.dataDir, `quarantine/${receipt.uploadId}.reasons.json`), 'utf8'),
+      new TextDecoder().decode(await backend.read(server, location.replace(/\.zip$/, '.reasons.json'))),
     );
     expect(reasons.reasons).toEqual(receipt.reasons);
-    expect((await stat(join(server.dataDir, record?.location ?? ''))).size).toBe(tampered.length);
+    expect(sameBytes(await backend.read(server, location), tampered)).toBe(true);
   });
 
   it('network drop on the client mid-upload: resumes from the server offset, acknowledged bytes are not sent again', async () => {
-    const { grant, bytes } = await bundleFor(server, 3 * 1024 * 1024);
-    const { stack, counter } = countingStack();
-    let dropped = false;
+    const { grant, bytes } = await bundleFor(server, Math.round(backend.chunk * 2.4));
+    // The second chunk never arrives: the connection "drops" before it is sent.
+    const { stack, counter, state } = droppingStack(backend.chunk);
     const receipt = await uploadBundle({
       endpoint: `${server.url}/v1/uploads/`,
       source: bytes,
       sessionId: grant.sessionId,
       ticket: grant.ticket,
-      chunkSize: 256 * 1024,
-      httpStack: {
-        getName: () => 'dropping',
-        createRequest(method, url) {
-          const request = stack.createRequest(method, url);
-          const send = request.send.bind(request);
-          request.send = async (body) => {
-            // The fourth chunk never arrives: the connection "drops" before it is sent.
-            if (method === 'PATCH' && !dropped && counter.patchBytes >= 3 * 256 * 1024) {
-              dropped = true;
-              throw new Error('network down');
-            }
-            return send(body);
-          };
-          return request;
-        },
-      },
+      chunkSize: backend.chunk,
+      httpStack: stack,
       retryDelays: [50, 50, 50],
     });
-    expect(dropped).toBe(true);
+    expect(state.dropped).toBe(true);
     expect(receipt.verdict).toBe('valid');
     expect(counter.patchBytes).toBe(bytes.length);
   });
 
   it('server restart mid-upload: the client finishes without re-sending acknowledged bytes and the bundle verifies', async () => {
-    const { grant, bytes } = await bundleFor(server, 3 * 1024 * 1024);
+    const { grant, bytes } = await bundleFor(server, Math.round(backend.chunk * 2.4));
     const { stack, counter } = countingStack();
     const port = Number(new URL(server.url).port);
     let restarted: Promise<void> | null = null;
@@ -229,10 +250,10 @@ describe.each(backends)('server + upload over loopback ($name)', ({ db }) => {
       source: bytes,
       sessionId: grant.sessionId,
       ticket: grant.ticket,
-      chunkSize: 512 * 1024,
+      chunkSize: backend.chunk,
       httpStack: stack,
       onProgress: (sent) => {
-        if (sent >= 1024 * 1024 && !restarted) {
+        if (sent >= backend.chunk && !restarted) {
           restarted = (async () => {
             await server.close();
             server = await start(port);
@@ -244,8 +265,13 @@ describe.each(backends)('server + upload over loopback ($name)', ({ db }) => {
     await restarted;
     expect(receipt.verdict).toBe('valid');
     // Acknowledged chunks are never re-sent; at most the one in flight when the server went away.
-    expect(counter.patchBytes).toBeLessThanOrEqual(bytes.length + 512 * 1024);
+    expect(counter.patchBytes).toBeLessThanOrEqual(bytes.length + backend.chunk);
     const record = await server.index.getBundle(receipt.uploadId);
-    expect(new Uint8Array(await readFile(join(server.dataDir, record?.location ?? '')))).toEqual(bytes);
+    const stored = await backend.read(server, record?.location ?? '');
+    expect(sameBytes(stored, bytes)).toBe(true);
+    const keys = await loadLenderKeys(keysDir);
+    expect(
+      (await verify(bytesSource(stored), { ticketKeys: [keys.ticketSigningPublic as never] })).valid,
+    ).toBe(true);
   });
 });

@@ -18,6 +18,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3 } from '@aws-sdk/client-s3';
+import type { S3StorageOptions } from '../src/bundle-storage.js';
 import { radosgwAvailable, startRadosgw } from './radosgw-harness.js';
 
 export interface TestS3 {
@@ -192,4 +193,35 @@ export async function startS3(): Promise<TestS3> {
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+let prefixCounter = 0;
+
+/** Server storage options for this test server, under a fresh key prefix unless one is given. */
+export function s3StorageOptions(t: TestS3, prefix?: string): S3StorageOptions {
+  return {
+    kind: 's3',
+    bucket: t.bucket,
+    prefix: prefix ?? `run-${process.pid}-${Date.now()}-${prefixCounter++}`,
+    endpoint: t.endpoint,
+    region: t.region,
+    forcePathStyle: true,
+    credentials: t.credentials,
+    // The smallest part S3 allows, so a test bundle of a few parts ends with a short one.
+    partSize: 5 * 1024 * 1024,
+  };
+}
+
+/** The object's key from an index location `s3://bucket/key` (throws for another bucket). */
+export function s3KeyOf(t: TestS3, location: string): string {
+  const head = `s3://${t.bucket}/`;
+  if (!location.startsWith(head)) throw new Error(`${location} is not in bucket ${t.bucket}`);
+  return location.slice(head.length);
+}
+
+export async function getS3Object(t: TestS3, key: string): Promise<Uint8Array> {
+  const response = await t.client.getObject({ Bucket: t.bucket, Key: key });
+  return new Uint8Array(
+    await (response.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+  );
 }

@@ -1,6 +1,7 @@
 /**
  * Test helpers shared by server.test.ts and s3-storage.test.ts: tickets from a running server,
- * real sample bundles for them, and a tus HTTP stack that counts the PATCH bytes sent.
+ * real sample bundles for them, tus HTTP stacks that count the PATCH bytes sent (and drop the
+ * connection once), and a fast byte comparison.
  */
 import { generateDeviceKey, MemorySink, writeSampleBundle } from '@dualrec/evidence';
 import * as tus from 'tus-js-client';
@@ -54,4 +55,34 @@ export function countingStack() {
     },
   };
   return { stack, counter };
+}
+
+/**
+ * `countingStack()`'s stack with one network drop: the first PATCH after `afterBytes` were sent
+ * throws before any byte leaves, as a connection lost between two chunks.
+ */
+export function droppingStack(afterBytes: number) {
+  const { stack, counter } = countingStack();
+  const state = { dropped: false };
+  const dropping: tus.HttpStack = {
+    getName: () => 'dropping',
+    createRequest(method, url) {
+      const request = stack.createRequest(method, url);
+      const send = request.send.bind(request);
+      request.send = async (body) => {
+        if (method === 'PATCH' && !state.dropped && counter.patchBytes >= afterBytes) {
+          state.dropped = true;
+          throw new Error('network down');
+        }
+        return send(body);
+      };
+      return request;
+    },
+  };
+  return { stack: dropping, counter, state };
+}
+
+/** toEqual on megabytes of Uint8Array takes seconds in vitest; Buffer.equals does not. */
+export function sameBytes(actual: Uint8Array, expected: Uint8Array): boolean {
+  return actual.length === expected.length && Buffer.from(actual).equals(Buffer.from(expected));
 }
