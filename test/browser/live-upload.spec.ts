@@ -9,40 +9,19 @@
  *    upload from the server's offset (no new upload, no byte sent again); the stored bundle is
  *    intact and its SHA-256 is the receipt's.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bytesSource, openBundle, sha256Hex, verify } from '@dualrec/evidence';
-import { createKeySet, createServer, type DualrecServer, loadLenderKeys } from '@dualrec/server';
+import { loadLenderKeys } from '@dualrec/server';
 import type { Page } from '@playwright/test';
 import { driveFlow } from './flow-driver.js';
+import { useLenderServer } from './lender-server.js';
 import { expect, fakeMedia, test } from './test.js';
 
 test.use(fakeMedia({ camera: 'talking-grid-s2', microphone: 'face-video/talking-grid-s2.wav' }));
 test.use({ viewport: { width: 360, height: 780 } });
 
-let dir: string;
-let keysDir: string;
-let server: DualrecServer;
-
-test.beforeAll(async ({ baseURL }) => {
-  dir = await mkdtemp(join(tmpdir(), 'dualrec-live-upload-'));
-  keysDir = join(dir, 'keys');
-  await createKeySet(keysDir);
-  server = await createServer({
-    dataDir: join(dir, 'data'),
-    keysDir,
-    port: 0,
-    logLevel: 'silent',
-    allowedOrigins: [new URL(baseURL as string).origin],
-  });
-  await server.listen();
-});
-
-test.afterAll(async () => {
-  await server?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const lender = useLenderServer('live-upload');
 
 interface Seen {
   method: string;
@@ -60,7 +39,7 @@ async function forward(page: Page, seen: Seen[], onAck?: (s: Seen) => Promise<vo
     const target = new URL(request.url());
     const bytes = request.method() === 'PATCH' ? (request.postDataBuffer()?.length ?? 0) : 0;
     try {
-      const response = await route.fetch({ url: `${server.url}${target.pathname}${target.search}` });
+      const response = await route.fetch({ url: `${lender.server.url}${target.pathname}${target.search}` });
       if (target.pathname.startsWith('/v1/uploads')) {
         const location = response.headers().location;
         const upload = (location ?? target.pathname).split('/').filter(Boolean).pop() ?? '';
@@ -84,8 +63,8 @@ async function forward(page: Page, seen: Seen[], onAck?: (s: Seen) => Promise<vo
 }
 
 async function storedBundle(uploadId: string): Promise<Uint8Array> {
-  const record = await server.index.getBundle(uploadId);
-  return new Uint8Array(await readFile(join(server.dataDir, record?.location ?? '')));
+  const record = await lender.server.index.getBundle(uploadId);
+  return new Uint8Array(await readFile(join(lender.server.dataDir, record?.location ?? '')));
 }
 
 test('the recording reaches the server while it runs; after the seal only the tail is sent', async ({
@@ -103,7 +82,7 @@ test('the recording reaches the server while it runs; after the seal only the ta
       .catch(() => false);
     if (!recording) return;
     if (++recordingAcks === 2)
-      snapshot = new Uint8Array(await readFile(join(server.dataDir, 'uploads', ack.upload)));
+      snapshot = new Uint8Array(await readFile(join(lender.server.dataDir, 'uploads', ack.upload)));
   });
   await page.goto('/live-upload.html');
   await page.waitForFunction(() => document.body.dataset.ready === '1');
@@ -141,7 +120,7 @@ test('the recording reaches the server while it runs; after the seal only the ta
   const snap = snapshot as Uint8Array | null;
   expect(snap?.length ?? 0).toBeGreaterThan(0);
   expect(Buffer.from(stored.subarray(0, snap?.length ?? 0)).equals(Buffer.from(snap ?? []))).toBe(true);
-  const keys = await loadLenderKeys(keysDir);
+  const keys = await loadLenderKeys(lender.keysDir);
   const opened = await openBundle(bytesSource(stored), {
     ticketKeys: [keys.ticketSigningPublic as never],
     decryptionKey: keys.encryptionPrivate as never,
@@ -202,7 +181,7 @@ test('a reload mid-recording: the next visit finishes the same upload from the s
   const sentBefore = before.reduce((n, s) => n + s.bytes, 0);
   expect(sentBefore).toBeGreaterThan(0);
   expect(heads[0]?.offset).toBe(sentBefore);
-  const receipt = (await (await fetch(`${server.url}/v1/uploads/${id}/receipt`)).json()) as {
+  const receipt = (await (await fetch(`${lender.server.url}/v1/uploads/${id}/receipt`)).json()) as {
     bundleSha256: string;
     sessionId: string;
     size: number;
@@ -211,7 +190,7 @@ test('a reload mid-recording: the next visit finishes the same upload from the s
   const stored = await storedBundle(id);
   expect(after.reduce((n, s) => n + s.bytes, 0)).toBe(stored.length - sentBefore); // nothing twice
   expect(await sha256Hex(stored)).toBe(receipt.bundleSha256);
-  const keys = await loadLenderKeys(keysDir);
+  const keys = await loadLenderKeys(lender.keysDir);
   const verdict = await verify(bytesSource(stored), {
     ticketKeys: [keys.ticketSigningPublic as never],
     decryptionKeys: [keys.encryptionPrivate as never],

@@ -8,8 +8,7 @@
  * The page talks to its own origin (as in production, where the lender serves page and endpoint
  * together); the spec forwards /v1/uploads/ to the server it started and watches each request.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   bytesSource,
@@ -19,41 +18,21 @@ import {
   verify,
   writeSampleBundle,
 } from '@dualrec/evidence';
-import { createKeySet, createServer, type DualrecServer, loadLenderKeys } from '@dualrec/server';
+import { loadLenderKeys } from '@dualrec/server';
 import type { Receipt } from '@dualrec/upload';
+import { useLenderServer } from './lender-server.js';
 import type { UploadLab } from './pages/upload-queue.js';
 import { expect, test } from './test.js';
 
 const CHUNK = 64 * 1024;
 const RELOAD_AFTER_ACKS = 4;
 
-let dir: string;
-let keysDir: string;
-let server: DualrecServer;
-
-test.beforeAll(async ({ baseURL }) => {
-  dir = await mkdtemp(join(tmpdir(), 'dualrec-upload-queue-'));
-  keysDir = join(dir, 'keys');
-  await createKeySet(keysDir);
-  server = await createServer({
-    dataDir: join(dir, 'data'),
-    keysDir,
-    port: 0,
-    logLevel: 'silent',
-    allowedOrigins: [new URL(baseURL as string).origin],
-  });
-  await server.listen();
-});
-
-test.afterAll(async () => {
-  await server?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const lender = useLenderServer('upload-queue');
 
 /** A real ~1 MB bundle for a ticket this server issued. */
 async function makeBundle() {
   const deviceKey = await generateDeviceKey();
-  const response = await fetch(`${server.url}/v1/tickets`, {
+  const response = await fetch(`${lender.server.url}/v1/tickets`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -111,7 +90,7 @@ test('queued bundle survives a reload mid-upload and resumes without re-sending 
       await new Promise((r) => setTimeout(r, 40));
     }
     try {
-      const response = await route.fetch({ url: `${server.url}${target.pathname}${target.search}` });
+      const response = await route.fetch({ url: `${lender.server.url}${target.pathname}${target.search}` });
       const offset = Number(response.headers()['upload-offset'] ?? Number.NaN);
       if (request.method() === 'HEAD' && run.resumeOffset === null && Number.isFinite(offset))
         run.resumeOffset = offset;
@@ -183,11 +162,11 @@ test('queued bundle survives a reload mid-upload and resumes without re-sending 
   expect(await page.evaluate(() => (window as unknown as { lab: UploadLab }).lab.queued())).toEqual([]);
 
   // What the lender stored is the bundle, byte for byte, and it verifies.
-  const record = await server.index.getBundle(receipt.uploadId);
-  const stored = new Uint8Array(await readFile(join(server.dataDir, record?.location ?? '')));
+  const record = await lender.server.index.getBundle(receipt.uploadId);
+  const stored = new Uint8Array(await readFile(join(lender.server.dataDir, record?.location ?? '')));
   expect(stored.length).toBe(bytes.length);
   expect(await sha256Hex(stored)).toBe(sha256);
-  const keys = await loadLenderKeys(keysDir);
+  const keys = await loadLenderKeys(lender.keysDir);
   const verdict = await verify(bytesSource(stored), {
     ticketKeys: [keys.ticketSigningPublic as never],
     decryptionKeys: [keys.encryptionPrivate as never],
