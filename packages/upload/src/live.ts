@@ -15,6 +15,7 @@
  */
 import { DualrecError } from '@dualrec/evidence';
 import * as tus from 'tus-js-client';
+import { DEFAULT_RETRY_DELAYS } from './retry.js';
 
 /** The start of a bundle that grows while the recording runs; bytes once given never change. */
 export interface GrowingSource {
@@ -54,8 +55,6 @@ export interface LiveUploadOptions {
 export function liveFingerprint(sessionId: string): string {
   return `dualrec-live:${sessionId}`;
 }
-
-const DEFAULT_RETRY_DELAYS = [0, 1000, 3000, 5000, 10_000, ...Array<number>(30).fill(20_000)];
 
 /** Bytes carrying the `size` tus-js-client reads (its node HTTP stack sends Uint8Arrays as such). */
 function sized(bytes: Uint8Array): Uint8Array & { size: number } {
@@ -145,7 +144,7 @@ export class LiveUpload {
       storeFingerprintForResuming: true,
       removeFingerprintOnSuccess: true,
       fileReader: { openFile: async () => feed as unknown as tus.FileSource },
-      retryDelays: options.retryDelays ?? DEFAULT_RETRY_DELAYS,
+      retryDelays: options.retryDelays ?? [...DEFAULT_RETRY_DELAYS],
       ...(options.urlStorage ? { urlStorage: options.urlStorage } : {}),
       ...(options.httpStack ? { httpStack: options.httpStack } : {}),
       onBeforeRequest: (req) => {

@@ -13,6 +13,7 @@ import { DualrecError, sha256Hex } from '@dualrec/evidence';
 import * as tus from 'tus-js-client';
 import { liveFingerprint } from './live.js';
 import { parseReceipt, parseReceiptHeader, RECEIPT_HEADER, type Receipt } from './receipt.js';
+import { DEFAULT_RETRY_DELAYS } from './retry.js';
 
 export interface UploadBundleOptions {
   /** The tus endpoint, e.g. `https://lender.example/v1/uploads/`. */
@@ -58,8 +59,6 @@ export interface UploadBundleOptions {
 }
 
 const DEFAULT_RECEIPT_TIMEOUT_MS = 120_000;
-
-const DEFAULT_RETRY_DELAYS = [0, 1000, 3000, 5000, 10_000, ...Array<number>(30).fill(20_000)];
 
 /** The fingerprint under which the upload URL is remembered. */
 export function uploadFingerprint(sessionId: string, sha256: string): string {
@@ -166,7 +165,7 @@ export async function uploadBundle(options: UploadBundleOptions): Promise<Receip
       ...(live ? { uploadLengthDeferred: true } : {}),
       storeFingerprintForResuming: true,
       removeFingerprintOnSuccess: true,
-      retryDelays: options.retryDelays ?? DEFAULT_RETRY_DELAYS,
+      retryDelays: options.retryDelays ?? [...DEFAULT_RETRY_DELAYS],
       ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
       ...(options.urlStorage ? { urlStorage: options.urlStorage } : {}),
       ...(options.httpStack ? { httpStack: options.httpStack } : {}),
