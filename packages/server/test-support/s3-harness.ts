@@ -45,6 +45,18 @@ function freePort(): Promise<number> {
   });
 }
 
+/** A client for the test server (path-style; checksums only where S3 requires them, as the server does). */
+function testClient(endpoint: string, region: string, credentials: TestS3['credentials']): S3 {
+  return new S3({
+    endpoint,
+    region,
+    forcePathStyle: true,
+    credentials,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
 /** Runs the multipart calls @tus/s3-store makes; returns the first one that fails, or null. */
 async function probeMultipart(client: S3, bucket: string): Promise<string | null> {
   const Key = `dualrec-probe-${Date.now()}`;
@@ -101,14 +113,7 @@ export async function startS3(): Promise<TestS3> {
       accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? '',
       secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? '',
     };
-    const client = new S3({
-      endpoint: external,
-      region,
-      forcePathStyle: true,
-      credentials,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    const client = testClient(external, region, credentials);
     await client.createBucket({ Bucket: bucket }).catch(() => undefined);
     return {
       name: external,
@@ -126,14 +131,7 @@ export async function startS3(): Promise<TestS3> {
     try {
       const bucket = 'dualrec-test';
       const { endpoint, credentials } = rgw;
-      const client = new S3({
-        endpoint,
-        region,
-        forcePathStyle: true,
-        credentials,
-        requestChecksumCalculation: 'WHEN_REQUIRED',
-        responseChecksumValidation: 'WHEN_REQUIRED',
-      });
+      const client = testClient(endpoint, region, credentials);
       await client.createBucket({ Bucket: bucket });
       return {
         name: `radosgw (${rgw.version})`,
@@ -171,14 +169,7 @@ export async function startS3(): Promise<TestS3> {
   const endpoint = `http://127.0.0.1:${port}`;
   // s3rver checks signatures against its fixed key pair.
   const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-  const client = new S3({
-    endpoint,
-    region,
-    forcePathStyle: true,
-    credentials,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const client = testClient(endpoint, region, credentials);
   return {
     name: 's3rver 3.7.1',
     endpoint,
