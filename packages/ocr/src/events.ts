@@ -11,8 +11,7 @@
  * The wiring into the bundle belongs to @dualrec/sdk and @dualrec/evidence; this module only fixes
  * the shapes and builds them from a reader result, so every producer writes the same thing.
  */
-import type { CardReadResult, OcrField } from './reader.js';
-import { LANG_DATA_VERSION } from './recognizer.js';
+import type { CardReadResult, OcrEngineInfo, OcrField } from './reader.js';
 import type { FieldStatus, ValidationIssue } from './validation/validate.js';
 
 export const OCR_EVENT_CAPTURED = 'ocr.card.captured';
@@ -55,7 +54,8 @@ export interface OcrResultPayload {
   /** SHA-256 of the image the result was read from (same as the captured event's). */
   imageSha256: string;
   found: boolean;
-  engine: { name: 'tesseract.js'; langData: string } | { name: string; langData?: string };
+  /** Which engine read the card (PP-OCR or tesseract.js) and with which model files. */
+  engine: OcrEngineInfo | { name: string; langData?: string };
   fields: Record<string, OcrResultField>;
   /** Front only: whether the ID number passed every check. */
   idNumberValid: boolean | null;
@@ -71,7 +71,7 @@ export function resultPayload(
   const base = {
     v: OCR_EVENT_VERSION,
     imageSha256,
-    engine: engine ?? { name: 'tesseract.js' as const, langData: LANG_DATA_VERSION },
+    engine: engine ?? result.engine,
     timings: { totalMs: Math.round(result.timings.totalMs) },
   };
   if (!result.found) return { ...base, side: null, found: false, fields: {}, idNumberValid: null };

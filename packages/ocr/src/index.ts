@@ -15,17 +15,30 @@ export type { GrayImage, Point, Quad, RgbaImage } from './image/types.js';
 export { DEFAULT_MAX_PIXELS, MIN_IMAGE_SIDE } from './image/types.js';
 export type { FieldSpec, Model, Side } from './layout.js';
 export { BACK_FIELDS, CARD_HEIGHT_PX, CARD_WIDTH_PX, FRONT_FIELDS } from './layout.js';
+export type { PaddleAsset } from './paddle/assets.js';
+export { PADDLE_FILES, PADDLE_MODEL_VERSION } from './paddle/assets.js';
+export type {
+  PaddleEngineOptions,
+  PaddleLineSource,
+  PaddleReadResult,
+  PaddleReadTimings,
+  TextLine,
+} from './paddle/engine.js';
+export { PaddleTextReader, paddleAssetUrls } from './paddle/engine.js';
+export type { OrtModule } from './paddle/ort.js';
 export type {
   BackReadResult,
   CardReadResult,
   FrontReadResult,
   NoCardResult,
+  OcrEngineInfo,
+  OcrEngineName,
   OcrField,
   OcrReaderOptions,
   ReadOptions,
   ReadTimings,
 } from './reader.js';
-export { createOcrReader, OcrReader } from './reader.js';
+export { createOcrReader, OcrReader, PADDLE_ENGINE_INFO, TESSERACT_ENGINE_INFO } from './reader.js';
 export type { Recognition, RecognizeRequest, Recognizer, TesseractRecognizerOptions } from './recognizer.js';
 export { DEFAULT_CACHE_PATH, LANG_DATA_VERSION, TesseractRecognizer } from './recognizer.js';
 export * from './validation/index.js';

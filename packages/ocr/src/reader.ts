@@ -12,6 +12,7 @@ import {
   assertRgbaImage,
   DEFAULT_MAX_PIXELS,
   type GrayImage,
+  type Point,
   type Quad,
   type RgbaImage,
 } from './image/types.js';
@@ -31,6 +32,16 @@ import {
   PX_PER_MM,
   type Side,
 } from './layout.js';
+import { PADDLE_MODEL_VERSION } from './paddle/assets.js';
+import {
+  arrangeCardText,
+  type BackTexts,
+  backTexts,
+  type FrontTexts,
+  frontTexts,
+} from './paddle/card-fields.js';
+import type { PaddleLineSource, PaddleReadResult, TextLine } from './paddle/engine.js';
+import { cropLine } from './paddle/text-recognition.js';
 import {
   chooseEthnicity,
   parseAddress,
@@ -42,6 +53,7 @@ import {
   parseValidityText,
 } from './parse.js';
 import {
+  LANG_DATA_VERSION,
   type Recognition,
   type RecognizeRequest,
   type Recognizer,
@@ -58,6 +70,21 @@ import {
   validateFront,
 } from './validation/validate.js';
 import { LONG_TERM } from './validation/validity.js';
+
+/** The two recognition engines: PP-OCR (detection + recognition on onnxruntime) or tesseract.js. */
+export type OcrEngineName = 'paddle' | 'tesseract';
+
+/** Which engine and model files read a card, as recorded in the evidence. */
+export type OcrEngineInfo =
+  | { name: 'tesseract.js'; langData: string }
+  | { name: 'pp-ocr'; models: string; runtime: string };
+
+export const PADDLE_ENGINE_INFO: OcrEngineInfo = {
+  name: 'pp-ocr',
+  models: PADDLE_MODEL_VERSION,
+  runtime: 'onnxruntime-web-1.30.0',
+};
+export const TESSERACT_ENGINE_INFO: OcrEngineInfo = { name: 'tesseract.js', langData: LANG_DATA_VERSION };
 
 export interface OcrField<T = string> {
   /** The normalised value (`null` when nothing usable was read). */
@@ -80,6 +107,13 @@ export interface ReadTimings {
 
 interface FoundBase {
   found: true;
+  engine: OcrEngineInfo;
+  /**
+   * The card's outline was found and the text read in its frame. `false` (PP-OCR only): no card
+   * edge was found (cluttered background, fingers over the corners), the text lines were read
+   * where they are, and `corners` is the text's extent rather than the card's.
+   */
+  straightened: boolean;
   /** The card's own corners (TL, TR, BR, BL as printed) in the input image; a card held upside down has its TL at the image's bottom right. */
   corners: Quad;
   quality: CaptureQuality;
@@ -112,6 +146,7 @@ export interface BackReadResult extends FoundBase {
 
 export interface NoCardResult {
   found: false;
+  engine: OcrEngineInfo;
   reason: 'no-card';
   timings: ReadTimings;
 }
@@ -129,6 +164,17 @@ export interface ReadOptions {
 }
 
 export interface OcrReaderOptions {
+  /**
+   * Which engine reads the card. Default: `'paddle'` when `paddle` is given, else `'tesseract'`.
+   * The SDK picks `'paddle'` where the browser has wasm SIMD, tesseract.js elsewhere.
+   */
+  engine?: OcrEngineName;
+  /**
+   * The PP-OCR engine's line reader: {@link PaddleTextReader} (node, or a page without a worker)
+   * or the browser adapter's worker-backed one. A promise is accepted so the models load while
+   * the applicant reads the instructions. The reader closes it on close().
+   */
+  paddle?: PaddleLineSource | Promise<PaddleLineSource>;
   /** Self-hosted tesseract.js assets; used unless `recognizer` is given. */
   tesseract?: TesseractRecognizerOptions;
   /** Any other recogniser (a test double, a server engine). The reader closes it on close(). */
@@ -230,28 +276,52 @@ function hasInk(c: GrayImage, minShare = 0.02): boolean {
 }
 
 export class OcrReader {
-  private readonly recognizer: Recognizer;
+  /** The engine this reader uses. */
+  readonly engine: OcrEngineName;
+  private readonly recognizer: Recognizer | undefined;
+  private readonly paddle: Promise<PaddleLineSource> | undefined;
   private readonly clock: () => Date;
   private readonly minConfidence: number;
   private readonly maxPixels: number;
   private closed = false;
 
   constructor(options: OcrReaderOptions) {
-    if (!options?.recognizer && !options?.tesseract)
+    const engine = options?.engine ?? (options?.paddle ? 'paddle' : 'tesseract');
+    if (engine !== 'paddle' && engine !== 'tesseract')
+      throw new DualrecError('BAD_USAGE', {
+        detail: `engine must be paddle or tesseract, not ${String(engine)}`,
+      });
+    if (engine === 'paddle' && !options.paddle)
+      throw new DualrecError('BAD_USAGE', {
+        detail: "engine 'paddle' needs `paddle` (a PP-OCR line reader)",
+      });
+    if (engine === 'tesseract' && !options?.recognizer && !options?.tesseract)
       throw new DualrecError('BAD_USAGE', {
         detail: 'createOcrReader needs `tesseract` (asset paths) or a `recognizer`',
       });
-    // Workers start now, in parallel with whatever the page does before the card step.
-    this.recognizer =
-      options.recognizer ?? new TesseractRecognizer(options.tesseract as TesseractRecognizerOptions);
+    this.engine = engine;
+    if (engine === 'paddle') {
+      this.paddle = Promise.resolve(options.paddle as PaddleLineSource | Promise<PaddleLineSource>);
+      // A load failure surfaces from ready()/read(), never as an unhandled rejection.
+      this.paddle.catch(() => undefined);
+    } else {
+      // Workers start now, in parallel with whatever the page does before the card step.
+      this.recognizer =
+        options.recognizer ?? new TesseractRecognizer(options.tesseract as TesseractRecognizerOptions);
+    }
     this.clock = options.clock ?? (() => new Date());
     this.minConfidence = options.minConfidence ?? 60;
     this.maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   }
 
   /** Resolves when the models are loaded (rejects with MODEL_LOAD_FAILED). */
-  ready(): Promise<void> {
-    return this.recognizer.ready();
+  async ready(): Promise<void> {
+    if (this.paddle) await this.paddle;
+    else await this.recognizer?.ready();
+  }
+
+  private get engineInfo(): OcrEngineInfo {
+    return this.engine === 'paddle' ? PADDLE_ENGINE_INFO : TESSERACT_ENGINE_INFO;
   }
 
   async read(image: RgbaImage, options: ReadOptions = {}): Promise<CardReadResult> {
@@ -264,6 +334,9 @@ export class OcrReader {
         detail: `side must be front, back or auto, not ${String(side)}`,
       });
     assertRgbaImage(image, this.maxPixels);
+    if (this.paddle) return this.readWithPaddle(image, side, options);
+    const recognizer = this.recognizer as Recognizer;
+    const engine = this.engineInfo;
     const t0 = now();
     const detection: CardDetection | undefined = detectCard(image);
     const t1 = now();
@@ -273,7 +346,7 @@ export class OcrReader {
       recognizeMs: t3 - t2,
       totalMs: t3 - t0,
     });
-    if (!detection) return { found: false, reason: 'no-card', timings: timings(t1, t1) };
+    if (!detection) return { found: false, engine, reason: 'no-card', timings: timings(t1, t1) };
     let card = warpQuad(image, detection.quad, CARD_WIDTH_PX, CARD_HEIGHT_PX);
     const { side: resolvedSide, upsideDown } = orientation(card, side);
     let corners = detection.quad;
@@ -284,11 +357,12 @@ export class OcrReader {
     }
     const textBox = resolvedSide === 'front' ? FRONT.idNumber.box : BACK_FIELDS.validity.box;
     const t2 = now();
-    if (!hasText(card.ink, textBox)) return { found: false, reason: 'no-card', timings: timings(t2, t2) };
+    if (!hasText(card.ink, textBox))
+      return { found: false, engine, reason: 'no-card', timings: timings(t2, t2) };
     const quality = measureQuality(crop(card.luma, box(textBox)));
-    await this.recognizer.ready();
+    await recognizer.ready();
     const at = options.now ?? this.clock();
-    const base = { found: true as const, corners, quality };
+    const base = { found: true as const, engine, straightened: true, corners, quality };
     if (resolvedSide === 'front') {
       const r = await this.recognizeAll(card, FRONT_FIELDS, signal);
       const rereads = isOfficialEthnicity(parseSexEthnicity(r.sexEthnicity.text).ethnicity)
@@ -327,7 +401,10 @@ export class OcrReader {
             ...(spec.whitelist ? { whitelist: spec.whitelist } : {}),
           };
           try {
-            return [name, await this.recognizer.recognize(image, request, local.signal)] as const;
+            return [
+              name,
+              await (this.recognizer as Recognizer).recognize(image, request, local.signal),
+            ] as const;
           } catch (error) {
             local.abort(error);
             throw error;
@@ -340,8 +417,59 @@ export class OcrReader {
     }
   }
 
+  /**
+   * PP-OCR: every text line of the photo, arranged in the card's frame by its own reading
+   * direction, then the fields by their labels. The card outline, when the detector finds one,
+   * only gives the corners: the text is read where it is, so a card on a cluttered table or with
+   * fingers over its edges is still read.
+   */
+  private async readWithPaddle(
+    image: RgbaImage,
+    side: Side | 'auto',
+    options: ReadOptions,
+  ): Promise<CardReadResult> {
+    const engine = this.engineInfo;
+    const t0 = now();
+    const source = await (this.paddle as Promise<PaddleLineSource>);
+    if (this.closed) throw new DualrecError('OCR_READER_CLOSED');
+    const tLoaded = now();
+    const result: PaddleReadResult = await source.readLines(image, options.signal);
+    const tRead = now();
+    const t = result.timings;
+    const timings = (end: number): ReadTimings => ({
+      detectMs: t.detectMs,
+      warpMs: t.classifyMs,
+      recognizeMs: t.recognizeMs,
+      // From the engine being ready: model loading is the reader's start-up, not this card's time.
+      totalMs: end - tLoaded,
+    });
+    const card = arrangeCardText(result.lines);
+    const resolvedSide = side === 'auto' ? card.side : side;
+    if (!resolvedSide || !card.direction)
+      return { found: false, engine, reason: 'no-card', timings: timings(tRead) };
+    const detection = detectCard(image);
+    const qualityLine =
+      resolvedSide === 'front'
+        ? card.idLine
+        : card.rows.flat().find((p) => /有效期限|\d{4}\.\d{2}/.test(p.text))?.source;
+    const quality = qualityLine ? lineQuality(image, qualityLine) : measureQuality(lumaOf(image));
+    const at = options.now ?? this.clock();
+    const base = {
+      found: true as const,
+      engine,
+      straightened: !!detection,
+      corners: detection
+        ? orientCorners(detection.quad, card.direction)
+        : textExtent(result.lines, card.direction),
+      quality,
+    };
+    if (resolvedSide === 'front')
+      return { ...base, ...this.front(frontTexts(card), undefined, at), timings: timings(now()) };
+    return { ...base, ...this.back(backTexts(card), at, options.birthDate), timings: timings(now()) };
+  }
+
   private front(
-    r: Record<keyof typeof FRONT_FIELDS, Recognition>,
+    r: FrontTexts,
     rereads: Record<keyof typeof ETHNICITY_REREADS, Recognition> | undefined,
     at: Date,
   ): Pick<FrontReadResult, 'side' | 'fields' | 'idNumberCheck'> {
@@ -395,7 +523,7 @@ export class OcrReader {
   }
 
   private back(
-    r: Record<keyof typeof BACK_FIELDS, Recognition>,
+    r: BackTexts,
     at: Date,
     birthDate: CalendarDate | undefined,
   ): Pick<BackReadResult, 'side' | 'fields'> {
@@ -434,11 +562,74 @@ export class OcrReader {
     };
   }
 
-  /** Terminates every worker and waits for them to exit. Idempotent. */
+  /** Terminates every worker (or releases the PP-OCR sessions) and waits for them. Idempotent. */
   async close(): Promise<void> {
+    const first = !this.closed;
     this.closed = true;
-    await this.recognizer.close();
+    if (this.paddle) {
+      if (!first) return;
+      const source = await this.paddle.catch(() => undefined);
+      await source?.close();
+    } else await this.recognizer?.close();
   }
+}
+
+/** A gray copy of a text line's strip: the capture-quality measures need only its luma. */
+function lineQuality(image: RgbaImage, line: TextLine): CaptureQuality {
+  const { strip } = cropLine(image, line.quad);
+  const data = new Uint8Array(strip.width * strip.height);
+  for (let i = 0; i < data.length; i++)
+    data[i] = 0.299 * strip.data[i * 3]! + 0.587 * strip.data[i * 3 + 1]! + 0.114 * strip.data[i * 3 + 2]!;
+  return measureQuality({ width: strip.width, height: strip.height, data });
+}
+
+function lumaOf(image: RgbaImage): GrayImage {
+  const data = new Uint8Array(image.width * image.height);
+  for (let i = 0; i < data.length; i++)
+    data[i] = 0.299 * image.data[i * 4]! + 0.587 * image.data[i * 4 + 1]! + 0.114 * image.data[i * 4 + 2]!;
+  return { width: image.width, height: image.height, data };
+}
+
+/**
+ * The detector's quad turned so that its first corner is the card's top-left as printed: the
+ * side nearest the text's reading direction becomes the top edge (a card held upside down or
+ * sideways has its TL elsewhere in the image).
+ */
+function orientCorners(quad: Quad, direction: Point): Quad {
+  let best = 0;
+  let bestDot = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < 4; k++) {
+    const a = quad[k]!;
+    const b = quad[(k + 1) % 4]!;
+    const len = Math.hypot(b[0] - a[0], b[1] - a[1]) || 1;
+    const d = ((b[0] - a[0]) * direction[0] + (b[1] - a[1]) * direction[1]) / len;
+    // Of the clockwise quad's four edges the top one (TL→TR) runs with the text.
+    if (d > bestDot + 1e-6) {
+      bestDot = d;
+      best = k;
+    }
+  }
+  return [quad[best]!, quad[(best + 1) % 4]!, quad[(best + 2) % 4]!, quad[(best + 3) % 4]!];
+}
+
+/** The extent of the card's text in its own frame, as a quad in the image (TL, TR, BR, BL). */
+function textExtent(lines: readonly TextLine[], u: Point): Quad {
+  const v: Point = [-u[1], u[0]];
+  let minU = Number.POSITIVE_INFINITY;
+  let maxU = Number.NEGATIVE_INFINITY;
+  let minV = Number.POSITIVE_INFINITY;
+  let maxV = Number.NEGATIVE_INFINITY;
+  for (const l of lines)
+    for (const p of l.quad) {
+      const pu = p[0] * u[0] + p[1] * u[1];
+      const pv = p[0] * v[0] + p[1] * v[1];
+      minU = Math.min(minU, pu);
+      maxU = Math.max(maxU, pu);
+      minV = Math.min(minV, pv);
+      maxV = Math.max(maxV, pv);
+    }
+  const at = (a: number, b: number): Point => [a * u[0] + b * v[0], a * u[1] + b * v[1]];
+  return [at(minU, minV), at(maxU, minV), at(maxU, maxV), at(minU, maxV)];
 }
 
 /** Starts the workers at once (they load while the applicant reads the instructions). */
