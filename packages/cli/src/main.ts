@@ -6,6 +6,7 @@ import { inspectCommand } from './commands/inspect.js';
 import { keygenCommand } from './commands/keygen.js';
 import { livenessCommand } from './commands/liveness.js';
 import { ocrCommand } from './commands/ocr.js';
+import { ocrEvalCommand } from './commands/ocr-eval.js';
 import { padEvalCommand } from './commands/pad-eval.js';
 import { reportCommand } from './commands/report.js';
 import { sampleCommand } from './commands/sample.js';
@@ -18,6 +19,7 @@ import { type Command, type CommandIo, EXIT } from './io.js';
 export const COMMANDS: Record<string, Command> = {
   assets: assetsCommand,
   ocr: ocrCommand,
+  'ocr-eval': ocrEvalCommand,
   keygen: keygenCommand,
   sample: sampleCommand,
   verify: verifyCommand,

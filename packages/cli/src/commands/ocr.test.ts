@@ -97,9 +97,29 @@ describe('dualrec ocr', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ found: false, reason: 'no-card' });
   }, 60_000);
 
+  it('reads with either engine and says which in its result', async () => {
+    const s = await specimen(SEED, 'clean', 2, 'front');
+    for (const engine of ['paddle', 'tesseract']) {
+      const r = await run(s.path, '--json', '--engine', engine);
+      expect(r.code).toBe(0);
+      const result = JSON.parse(r.stdout);
+      expect(result.engine.name).toBe(engine === 'paddle' ? 'pp-ocr' : 'tesseract.js');
+      expect(result.fields.idNumber.value).toBe(s.identity.idNumber);
+    }
+    expect((await run(s.path)).stdout).toContain('engine: pp-ocr');
+  }, 120_000);
+
+  it('names the missing model file when the assets folder lacks the engine', async () => {
+    const c = capture();
+    const code = await main(['ocr', 'a.png', '--assets', dir, '--engine', 'paddle'], c.io);
+    expect(code).toBe(1);
+    expect(c.out.stderr).toMatch(/ASSET_NOT_FOUND[\s\S]*paddleocr[\s\S]*dualrec assets/);
+  });
+
   it('exits 2 on bad usage', async () => {
     expect((await run()).code).toBe(2);
     expect((await run('a.png', '--side', 'top')).code).toBe(2);
+    expect((await run('a.png', '--engine', 'gpt')).code).toBe(2);
     const c = capture();
     expect(await main(['ocr', 'a.png', '--now', 'yesterday'], c.io)).toBe(2);
   });

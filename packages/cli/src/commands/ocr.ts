@@ -1,24 +1,26 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DualrecError, isDualrecError } from '@dualrec/evidence';
-import { type CardReadResult, createOcrReader, type OcrField } from '@dualrec/ocr';
+import type { CardReadResult, OcrField } from '@dualrec/ocr';
 import { readImageFile } from '@dualrec/ocr/node';
 import { type Command, type CommandIo, EXIT, parseCommandArgs } from '../io.js';
+import { openCliOcrReader, parseEngine } from './ocr-engine.js';
 
 const usage = `Usage: dualrec ocr IMAGE [--side front|back|auto] [--json] [options]
 
 Reads a PRC resident ID card (second generation) from a PNG or JPEG photo, on this machine, with
-the self-hosted tesseract.js language files. Prints each field with its confidence and whether it
-is machine-verified, needs the applicant's confirmation, or is invalid.
+the self-hosted models: PP-OCR (default) or tesseract.js. Prints each field with its confidence
+and whether it is machine-verified, needs the applicant's confirmation, or is invalid.
 
 Exit status: 0 when the ID number validates (back side: when no field is invalid),
 1 when it does not, 2 when the image is unreadable or shows no card (or on bad usage).
 
 Options:
-  --side SIDE     front, back or auto (default: auto, told apart by the emblem)
+  --side SIDE     front, back or auto (default: auto, told apart by the card's labels
+                  (PP-OCR) or its emblem (tesseract))
+  --engine NAME   paddle (PP-OCRv4, the SDK's default) or tesseract (tesseract.js, lighter)
   --json          print the full result as JSON
-  --assets DIR    output folder of "dualrec assets" (default: assets-dist); its
-                  tesseract/lang holds eng and chi_sim
+  --assets DIR    output folder of "dualrec assets" (default: assets-dist): paddleocr/ and
+                  onnxruntime/ for PP-OCR, tesseract/lang for tesseract.js
   --now ISO-DATE  the clock for expiry and birth-date checks (default: now)
 `;
 
@@ -34,6 +36,9 @@ function printHuman(result: Exclude<CardReadResult, { found: false }>, io: Comma
       `  ${name.padEnd(10)} ${value.padEnd(24)} ${f.confidence.toFixed(0).padStart(3)}%  ${STATUS_LABEL[f.status]}${issues}\n`,
     );
   }
+  io.stdout.write(
+    `engine: ${result.engine.name}${result.straightened ? '' : ' (card edges not found: read as photographed)'}\n`,
+  );
   io.stdout.write(`time: ${result.timings.totalMs.toFixed(0)} ms\n`);
 }
 
@@ -51,15 +56,9 @@ export const ocrCommand: Command = {
     const now = values.now ? new Date(values.now) : new Date();
     if (Number.isNaN(now.getTime()))
       throw new DualrecError('BAD_USAGE', { detail: `--now "${values.now}" is not a date` });
-    const langPath = resolve(values.assets ?? 'assets-dist', 'tesseract/lang');
-    if (!existsSync(resolve(langPath, 'chi_sim.traineddata.gz')))
-      throw new DualrecError('ASSET_NOT_FOUND', {
-        detail: `no tesseract language files in ${langPath}; run "dualrec assets --out assets-dist" first`,
-        context: { langPath },
-      });
-
-    // Start the workers while the image decodes.
-    const reader = createOcrReader({ tesseract: { langPath }, clock: () => now });
+    const engine = parseEngine(values.engine);
+    // Start loading the models while the image decodes.
+    const reader = openCliOcrReader({ engine, assets: values.assets, now });
     try {
       let image: Awaited<ReturnType<typeof readImageFile>>;
       let result: CardReadResult;
@@ -108,6 +107,7 @@ function parse(args: string[]) {
     options: {
       side: { type: 'string' },
       json: { type: 'boolean' },
+      engine: { type: 'string' },
       assets: { type: 'string' },
       now: { type: 'string' },
     },
