@@ -55,7 +55,11 @@ export interface OcrResultPayload {
   imageSha256: string;
   found: boolean;
   /** Which engine read the card (PP-OCR or tesseract.js) and with which model files. */
-  engine: OcrEngineInfo | { name: string; langData?: string };
+  engine: (OcrEngineInfo | { name: string; langData?: string }) & {
+    /** Set when this engine stood in for another (PP-OCR without wasm SIMD, or failing to load). */
+    fallbackFrom?: string;
+    fallbackReason?: string;
+  };
   fields: Record<string, OcrResultField>;
   /** Front only: whether the ID number passed every check. */
   idNumberValid: boolean | null;

@@ -41,6 +41,8 @@ export interface RecordCardOptions {
   quality?: OcrCapturedPayload['quality'];
   /** Entry name; default `media/id-card-<side>.<ext>`. Unique per bundle: a retake needs its own. */
   file?: string;
+  /** The engine as recorded (default the result's own), e.g. with the reason for a fallback. */
+  engine?: OcrResultPayload['engine'];
 }
 
 export interface RecordedCard {
@@ -87,7 +89,7 @@ export async function recordCardCapture(options: RecordCardOptions): Promise<Rec
   };
   await options.log.append(OCR_EVENT_CAPTURED, asJson(captured));
   if (options.result) {
-    const full: OcrResultPayload = resultPayload(options.result, ref.sha256);
+    const full: OcrResultPayload = resultPayload(options.result, ref.sha256, options.engine);
     const { fields, ...facts } = full;
     await options.log.append(OCR_EVENT_RESULT, asJson(facts), { sealed: asJson({ fields }) });
   }

@@ -45,6 +45,13 @@ export interface SessionOptions {
   liveUpload?: boolean;
   /** Where `dualrec assets` output is served, same origin (e.g. `/dualrec-assets`). */
   assetsBase: string;
+  /**
+   * Which engine reads the ID card: `'paddle'` (PP-OCRv4 in a worker; reads real phone photos
+   * far better), `'tesseract'` (tesseract.js: lighter download, weaker on real photos) or
+   * `'auto'` (default): PP-OCR where the browser has WebAssembly SIMD and workers, tesseract.js
+   * elsewhere or if PP-OCR fails to load. The engine used, and why, is recorded in the evidence.
+   */
+  ocrEngine?: 'auto' | 'paddle' | 'tesseract';
   /** The disclosure script (JSON, dualrec.disclosure-script format). */
   script: unknown;
   /** The loan terms filled into the script's variables. */

@@ -1,16 +1,22 @@
 import { createOcrReader, type OcrReader } from '@dualrec/ocr';
-import { browserTesseractAssets, CaptureGuide, toRgbaImage } from '@dualrec/ocr/browser';
+import { browserTesseractAssets, CaptureGuide, PaddleWorkerEngine, toRgbaImage } from '@dualrec/ocr/browser';
 import { browserCanvasKit } from '../../fixtures/id-card/browser.js';
 import { generateSpecimen, type Side, SPECIMEN_NOW, type Variant } from '../../fixtures/id-card/specimen.js';
 
 let reader: OcrReader | undefined;
 
-async function start() {
+async function start(engine: 'tesseract' | 'paddle' = 'tesseract') {
   const started = performance.now();
-  reader = createOcrReader({
-    tesseract: browserTesseractAssets('/dualrec-assets'),
-    clock: () => SPECIMEN_NOW,
-  });
+  reader =
+    engine === 'paddle'
+      ? createOcrReader({
+          paddle: PaddleWorkerEngine.start({ assetsBase: '/dualrec-assets' }),
+          clock: () => SPECIMEN_NOW,
+        })
+      : createOcrReader({
+          tesseract: browserTesseractAssets('/dualrec-assets'),
+          clock: () => SPECIMEN_NOW,
+        });
   await reader.ready();
   return { readyMs: performance.now() - started };
 }

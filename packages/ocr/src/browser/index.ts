@@ -269,3 +269,6 @@ export class CaptureGuide {
     });
   }
 }
+
+export type { PaddleWorkerOptions } from './paddle.js';
+export { PaddleWorkerEngine, paddleUnsupportedReason } from './paddle.js';

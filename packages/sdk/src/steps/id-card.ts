@@ -4,7 +4,7 @@
  * card is read on the device, the applicant checks what was read, and the photo goes into the
  * bundle sealed with the read fields in the log's sealed part (@dualrec/ocr's recordCardCapture).
  */
-import { DualrecError } from '@dualrec/evidence';
+import { DualrecError, isDualrecError } from '@dualrec/evidence';
 import type { CardReadResult, OcrReader } from '@dualrec/ocr';
 import type { MessageKey } from '../i18n.js';
 import type { StepContext, StepResult } from '../step.js';
@@ -12,18 +12,52 @@ import type { CardFieldView, CardView } from '../views.js';
 
 const READER_KEY = 'ocr-reader';
 
-/** Starts loading the card reader (tesseract workers and language data) in the background. */
+/** Why a reader is not the one `ocrEngine` asked for (PP-OCR unavailable), for the evidence. */
+const fallbacks = new WeakMap<OcrReader, string>();
+
+/**
+ * Starts loading the card reader in the background: PP-OCR in its worker where it can run
+ * (`ocrEngine: 'auto'`, the default, or `'paddle'`), else, or when it fails to load under
+ * `'auto'`, tesseract.js with its workers and language data.
+ */
 export function preloadCardReader(context: Pick<StepContext, 'runtime'>): Promise<OcrReader> {
   const { runtime } = context;
   return runtime.preload.load(
     READER_KEY,
     async (report) => {
       report(null);
-      const [{ createOcrReader }, { browserTesseractAssets }] = await Promise.all([
+      const [{ createOcrReader }, browser] = await Promise.all([
         import('@dualrec/ocr'),
         import('@dualrec/ocr/browser'),
       ]);
-      const reader = createOcrReader({ tesseract: browserTesseractAssets(runtime.options.assetsBase) });
+      const choice = runtime.options.ocrEngine ?? 'auto';
+      const { assetsBase } = runtime.options;
+      let fallback: string | undefined;
+      if (choice !== 'tesseract') {
+        const unsupported = browser.paddleUnsupportedReason();
+        if (unsupported && choice === 'paddle')
+          throw new DualrecError('MODEL_LOAD_FAILED', { detail: `PP-OCR: ${unsupported}` });
+        if (unsupported) fallback = unsupported;
+        else {
+          const reader = createOcrReader({
+            paddle: browser.PaddleWorkerEngine.start({
+              assetsBase,
+              onProgress: (p) => report(p.total ? p.loaded / p.total : null),
+            }),
+          });
+          try {
+            await reader.ready();
+            report(1);
+            return reader;
+          } catch (error) {
+            await reader.close();
+            if (choice === 'paddle' || (isDualrecError(error) && error.code === 'ABORTED')) throw error;
+            fallback = `PP-OCR failed to load: ${isDualrecError(error) ? error.code : String(error)}`;
+          }
+        }
+      }
+      const reader = createOcrReader({ tesseract: browser.browserTesseractAssets(assetsBase) });
+      if (fallback) fallbacks.set(reader, fallback);
       await reader.ready();
       report(1);
       return reader;
@@ -129,6 +163,10 @@ async function runCard(context: StepContext, side: 'front' | 'back'): Promise<St
         side,
         image: { bytes, mime, width: size.width, height: size.height },
         result,
+        // The engine that read the card; with the reason when it is not the one asked for.
+        engine: fallbacks.has(reader)
+          ? { ...result.engine, fallbackFrom: 'pp-ocr', fallbackReason: fallbacks.get(reader) as string }
+          : result.engine,
         trigger: 'upload',
         file: `media/id-card-${side}-${context.attempt}-${attempts}.${mime === 'image/png' ? 'png' : 'jpg'}`,
       });
@@ -142,6 +180,7 @@ async function runCard(context: StepContext, side: 'front' | 'back'): Promise<St
           fieldsVerified: checked.filter((f) => f.ok).length,
           ...(result.side === 'front' ? { idNumberValid: result.idNumberCheck.valid } : {}),
           readerPreloaded: loadedBefore,
+          engine: result.engine.name,
           totalMs: Math.round(result.timings.totalMs),
         },
       };
