@@ -40,6 +40,7 @@ const ALLOWED: Record<Name, Name[]> = {
 const RUNTIME_OWNER: Record<string, Name[]> = {
   '@mediapipe/tasks-vision': ['face', 'cli'],
   'tesseract.js': ['ocr', 'cli'],
+  'onnxruntime-web': ['speech', 'ocr', 'cli'],
   recordrtc: ['capture'],
 };
 
