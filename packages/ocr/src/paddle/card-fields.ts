@@ -1,3 +1,4 @@
+// biome-ignore-all lint/style/noNonNullAssertion: pixel and row loops index arrays within bounds the loops check; noUncheckedIndexedAccess would type every read as possibly undefined.
 /**
  * From PP-OCR's text lines to the card's fields, by the printed labels (姓名 性别 民族 出生 住址
  * 公民身份号码; back: 签发机关 有效期限) and the lines' places on the card, not by fixed pixel

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/style/noNonNullAssertion: pixel and row loops index arrays within bounds the loops check; noUncheckedIndexedAccess would type every read as possibly undefined.
 /**
  * The PP-OCR text reader: every text line in a photo, with where it is and which way it reads.
  * Detection → per-line crop → direction classifier → recognition, on onnxruntime-web's wasm

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/style/noNonNullAssertion: pixel and row loops index arrays within bounds the loops check; noUncheckedIndexedAccess would type every read as possibly undefined.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Point, Quad } from '../image/types.js';

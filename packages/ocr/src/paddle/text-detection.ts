@@ -1,3 +1,4 @@
+// biome-ignore-all lint/style/noNonNullAssertion: pixel and row loops index arrays within bounds the loops check; noUncheckedIndexedAccess would type every read as possibly undefined.
 /**
  * PP-OCR text detection (DB, "Real-time Scene Text Detection with Differentiable Binarization"):
  * the network gives a per-pixel text probability; boxes are the minimum-area rectangles of the

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/style/noNonNullAssertion: pixel and row loops index arrays within bounds the loops check; noUncheckedIndexedAccess would type every read as possibly undefined.
 /**
  * PP-OCR's per-line steps: cut each detected box out of the photo as an upright strip
  * (perspective crop, turned by 90° when the box is tall), decide with the direction classifier
@@ -52,6 +53,17 @@ export function cropLine(src: RgbaImage, quad: Quad): LineCrop {
   const [p0, p1, p2, p3] = quad;
   const width = Math.max(1, Math.round(Math.max(dist(p0, p1), dist(p2, p3))));
   const height = Math.max(1, Math.round(Math.max(dist(p0, p3), dist(p1, p2))));
+  const strip = warpToRgb(src, quad, width, height);
+  const unit = (a: Point, b: Point): Point => {
+    const l = dist(a, b) || 1;
+    return [(b[0] - a[0]) / l, (b[1] - a[1]) / l];
+  };
+  if (height / width >= 1.5) return { strip: rotateCounterClockwise(strip), reading: unit(p0, p3) };
+  return { strip, reading: unit(p0, p1) };
+}
+
+/** The quad (TL, TR, BR, BL) warped to a `width × height` RGB image, bilinear, border replicated. */
+export function warpToRgb(src: RgbaImage, quad: Quad, width: number, height: number): RgbStrip {
   const m = homography(
     [
       [0, 0],
@@ -76,13 +88,7 @@ export function cropLine(src: RgbaImage, quad: Quad): LineCrop {
       );
     }
   }
-  const strip = { width, height, data };
-  const unit = (a: Point, b: Point): Point => {
-    const l = dist(a, b) || 1;
-    return [(b[0] - a[0]) / l, (b[1] - a[1]) / l];
-  };
-  if (height / width >= 1.5) return { strip: rotateCounterClockwise(strip), reading: unit(p0, p3) };
-  return { strip, reading: unit(p0, p1) };
+  return { width, height, data };
 }
 
 export function rotateCounterClockwise(s: RgbStrip): RgbStrip {
