@@ -16,6 +16,8 @@ import type { FieldStatus, ValidationIssue } from './validation/validate.js';
 
 export const OCR_EVENT_CAPTURED = 'ocr.card.captured';
 export const OCR_EVENT_RESULT = 'ocr.card.result';
+/** The ID portrait cut from the front side's photo, sealed as its own still (role `id-portrait`). */
+export const OCR_EVENT_PORTRAIT = 'ocr.portrait.captured';
 
 /** Version of these payload shapes; bump on any incompatible change. */
 export const OCR_EVENT_VERSION = 1 as const;
@@ -38,6 +40,18 @@ export interface OcrCapturedPayload {
   trigger: 'auto' | 'manual' | 'upload';
   corners: [number, number][] | null;
   quality: { sharpness: number; glare: number; brightness: number } | null;
+}
+
+/** `ocr.portrait.captured`: no personal data (hashes and geometry); the image itself is sealed. */
+export interface OcrPortraitPayload {
+  v: typeof OCR_EVENT_VERSION;
+  image: CardImageRef;
+  /** SHA-256 of the card photo it was cut from (the front side's `ocr.card.captured` image). */
+  sourceSha256: string;
+  /** Where it lies in that photo (TL, TR, BR, BL), pixels. */
+  quad: [number, number][];
+  /** Placed from the card's outline (`true`) or, without one, from the printed text. */
+  fromOutline: boolean;
 }
 
 export interface OcrResultField {

@@ -16,8 +16,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { specimen } from '../../../test/fixtures/id-card/node.js';
 import { SPECIMEN_NOW } from '../../../test/fixtures/id-card/specimen.js';
-import { OCR_EVENT_CAPTURED, OCR_EVENT_RESULT } from './events.js';
-import { recordCardCapture } from './evidence-record.js';
+import { OCR_EVENT_CAPTURED, OCR_EVENT_PORTRAIT, OCR_EVENT_RESULT } from './events.js';
+import { recordCardCapture, recordPortrait } from './evidence-record.js';
 import { decodeImage } from './node/decode.js';
 import { type CardReadResult, createOcrReader, type OcrReader } from './reader.js';
 
@@ -154,4 +154,73 @@ describe('recordCardCapture', () => {
     }).catch((e: unknown) => e);
     expect(isDualrecError(wrongSide, 'BAD_USAGE')).toBe(true);
   }, 60_000);
+});
+
+describe('recordPortrait', () => {
+  it('seals the ID portrait as its own still, bound to the card photo, in a bundle that verifies', async () => {
+    const s = await session();
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 0xff, 0xd9]);
+    const recorded = await recordPortrait({
+      log: s.log,
+      writer: s.writer,
+      image: { bytes: jpeg, mime: 'image/jpeg', width: 336, height: 408 },
+      sourceSha256: 'ab'.repeat(32),
+      quad: [
+        [10.04, 20],
+        [110, 20],
+        [110, 140],
+        [10, 140],
+      ],
+      fromOutline: true,
+    });
+    expect(recorded.file).toMatchObject({ name: 'media/id-portrait.jpg', role: 'id-portrait' });
+    await s.log.append('session.end', { status: 'completed' });
+    await s.writer.finish(s.log);
+    const bundle = await s.sink.bytes();
+    const verdict = await verify(bytesSource(bundle), { ticketKeys: [s.ticketSigning.publicJwk] });
+    expect(verdict.reasons).toEqual([]);
+    const opened = await openBundle(bytesSource(bundle), {
+      decryptionKey: s.encryption.privateJwk,
+      ticketKeys: [s.ticketSigning.publicJwk],
+    });
+    expect(opened.events.find((e) => e.type === OCR_EVENT_PORTRAIT)?.payload).toMatchObject({
+      sourceSha256: 'ab'.repeat(32),
+      fromOutline: true,
+      quad: [
+        [10, 20],
+        [110, 20],
+        [110, 140],
+        [10, 140],
+      ],
+      image: recorded.image,
+    });
+    const parts: Uint8Array[] = [];
+    for await (const part of opened.decryptFile('media/id-portrait.jpg')) parts.push(part);
+    expect(Buffer.concat(parts).equals(Buffer.from(jpeg))).toBe(true);
+  });
+
+  it('refuses a non-JPEG portrait, a bad source hash or a quad without four corners', async () => {
+    const s = await session();
+    const base = {
+      log: s.log,
+      writer: s.writer,
+      image: { bytes: new Uint8Array([1]), mime: 'image/jpeg' as const, width: 1, height: 1 },
+      sourceSha256: 'ab'.repeat(32),
+      quad: [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+        [0, 1],
+      ] as [number, number][],
+      fromOutline: false,
+    };
+    const codes = await Promise.all([
+      recordPortrait({ ...base, image: { ...base.image, mime: 'image/png' as 'image/jpeg' } }).catch(
+        (e) => e.code,
+      ),
+      recordPortrait({ ...base, sourceSha256: 'nope' }).catch((e) => e.code),
+      recordPortrait({ ...base, quad: base.quad.slice(0, 3) }).catch((e) => e.code),
+    ]);
+    expect(codes).toEqual(['OCR_IMAGE_INVALID', 'BAD_USAGE', 'BAD_USAGE']);
+  });
 });

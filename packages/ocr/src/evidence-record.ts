@@ -13,9 +13,11 @@ import { DualrecError, sha256Hex } from '@dualrec/evidence';
 import {
   type CardImageRef,
   OCR_EVENT_CAPTURED,
+  OCR_EVENT_PORTRAIT,
   OCR_EVENT_RESULT,
   OCR_EVENT_VERSION,
   type OcrCapturedPayload,
+  type OcrPortraitPayload,
   type OcrResultPayload,
   resultPayload,
 } from './events.js';
@@ -93,5 +95,59 @@ export async function recordCardCapture(options: RecordCardOptions): Promise<Rec
     const { fields, ...facts } = full;
     await options.log.append(OCR_EVENT_RESULT, asJson(facts), { sealed: asJson({ fields }) });
   }
+  return { image: ref, file };
+}
+
+export interface RecordPortraitOptions {
+  log: Pick<EvidenceLog, 'append'>;
+  writer: Pick<BundleWriter, 'addMedia'>;
+  /** The portrait, encoded as JPEG (e.g. `encodeJpeg(cropPortrait(image, result.portrait))`). */
+  image: CardImage;
+  /** SHA-256 of the card photo it was cut from. */
+  sourceSha256: string;
+  quad: readonly (readonly [number, number])[];
+  fromOutline: boolean;
+  /** Entry name; default `media/id-portrait.jpg`. */
+  file?: string;
+}
+
+/**
+ * Seals the ID portrait into the bundle (role `id-portrait`) for 1:1 face verification and logs
+ * `ocr.portrait.captured`, which binds it to the card photo it was cut from.
+ *
+ * @example
+ * ```ts
+ * const portrait = cropPortrait(rgba, result.portrait);
+ * await recordPortrait({ log, writer, image: { bytes: await encodeJpeg(portrait), mime: 'image/jpeg',
+ *   width: portrait.width, height: portrait.height }, sourceSha256, quad: result.portrait, fromOutline: result.straightened });
+ * ```
+ */
+export async function recordPortrait(options: RecordPortraitOptions): Promise<RecordedCard> {
+  const { image } = options;
+  if (!(image.bytes instanceof Uint8Array) || image.bytes.length === 0 || image.mime !== 'image/jpeg')
+    throw new DualrecError('OCR_IMAGE_INVALID', { detail: 'the portrait must be a non-empty JPEG' });
+  if (!/^[0-9a-f]{64}$/.test(options.sourceSha256) || options.quad.length !== 4)
+    throw new DualrecError('BAD_USAGE', {
+      detail: 'recordPortrait needs the source photo hash and a 4-corner quad',
+    });
+  const name = options.file ?? 'media/id-portrait.jpg';
+  const ref: CardImageRef = {
+    file: name,
+    sha256: await sha256Hex(image.bytes),
+    mime: image.mime,
+    width: image.width,
+    height: image.height,
+  };
+  const file = await options.writer.addMedia({ name, role: 'id-portrait', mediaType: image.mime }, [
+    image.bytes,
+  ]);
+  const payload: OcrPortraitPayload = {
+    v: OCR_EVENT_VERSION,
+    image: ref,
+    sourceSha256: options.sourceSha256,
+    quad: options.quad.map(([x, y]) => [Math.round(x * 10) / 10, Math.round(y * 10) / 10]),
+    fromOutline: options.fromOutline,
+  };
+  await options.log.append(OCR_EVENT_PORTRAIT, asJson(payload));
   return { image: ref, file };
 }

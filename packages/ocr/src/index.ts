@@ -1,12 +1,26 @@
 export type { CaptureAssessment, CaptureFeedback, CaptureThresholds } from './capture.js';
 export { assessCapture, CAPTURE_PROMPTS } from './capture.js';
-export type { CardImageRef, OcrCapturedPayload, OcrResultField, OcrResultPayload } from './events.js';
-export { OCR_EVENT_CAPTURED, OCR_EVENT_RESULT, OCR_EVENT_VERSION, resultPayload } from './events.js';
+export type {
+  CardImageRef,
+  OcrCapturedPayload,
+  OcrPortraitPayload,
+  OcrResultField,
+  OcrResultPayload,
+} from './events.js';
+export {
+  OCR_EVENT_CAPTURED,
+  OCR_EVENT_PORTRAIT,
+  OCR_EVENT_RESULT,
+  OCR_EVENT_VERSION,
+  resultPayload,
+} from './events.js';
 export {
   type CardImage,
   type RecordCardOptions,
   type RecordedCard,
+  type RecordPortraitOptions,
   recordCardCapture,
+  recordPortrait,
 } from './evidence-record.js';
 export type { CardDetection } from './image/detect.js';
 export { detectCard } from './image/detect.js';
@@ -26,6 +40,7 @@ export type {
 } from './paddle/engine.js';
 export { PaddleTextReader, paddleAssetUrls } from './paddle/engine.js';
 export type { OrtModule } from './paddle/ort.js';
+export { cropPortrait, portraitQuadFromCorners } from './portrait.js';
 export type {
   BackReadResult,
   CardReadResult,

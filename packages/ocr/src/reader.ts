@@ -38,6 +38,7 @@ import {
   type BackTexts,
   backTexts,
   type FrontTexts,
+  frontAnchors,
   frontTexts,
 } from './paddle/card-fields.js';
 import type { PaddleLineSource, PaddleReadResult, TextLine } from './paddle/engine.js';
@@ -52,6 +53,7 @@ import {
   parseSexEthnicity,
   parseValidityText,
 } from './parse.js';
+import { portraitQuadFromCorners, portraitQuadFromText } from './portrait.js';
 import {
   LANG_DATA_VERSION,
   type Recognition,
@@ -133,6 +135,11 @@ export interface FrontReadResult extends FoundBase {
   };
   /** The number's own checks (checksum, region, date, sequence): `valid` decides the CLI's exit code. */
   idNumberCheck: IdNumberCheck;
+  /**
+   * Where the printed photo lies in the input image (TL, TR, BR, BL, with a small margin), for
+   * {@link cropPortrait} and 1:1 face verification; `null` when it cannot be placed.
+   */
+  portrait: Quad | null;
 }
 
 export interface BackReadResult extends FoundBase {
@@ -368,7 +375,12 @@ export class OcrReader {
       const rereads = isOfficialEthnicity(parseSexEthnicity(r.sexEthnicity.text).ethnicity)
         ? undefined
         : await this.recognizeAll(card, ETHNICITY_REREADS, signal);
-      return { ...base, ...this.front(r, rereads, at), timings: timings(t2, now()) };
+      return {
+        ...base,
+        ...this.front(r, rereads, at),
+        portrait: portraitQuadFromCorners(corners),
+        timings: timings(t2, now()),
+      };
     }
     const r = await this.recognizeAll(card, BACK_FIELDS, signal);
     return { ...base, ...this.back(r, at, options.birthDate), timings: timings(t2, now()) };
@@ -463,8 +475,15 @@ export class OcrReader {
         : textExtent(result.lines, card.direction),
       quality,
     };
-    if (resolvedSide === 'front')
-      return { ...base, ...this.front(frontTexts(card), undefined, at), timings: timings(now()) };
+    if (resolvedSide === 'front') {
+      const anchors = frontAnchors(card);
+      const portrait = detection
+        ? portraitQuadFromCorners(base.corners)
+        : anchors
+          ? portraitQuadFromText(card.direction, anchors.idCenterX, anchors.nameY, anchors.idY)
+          : null;
+      return { ...base, ...this.front(frontTexts(card), undefined, at), portrait, timings: timings(now()) };
+    }
     return { ...base, ...this.back(backTexts(card), at, options.birthDate), timings: timings(now()) };
   }
 

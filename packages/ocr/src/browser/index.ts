@@ -272,3 +272,39 @@ export class CaptureGuide {
 
 export type { PaddleWorkerOptions } from './paddle.js';
 export { PaddleWorkerEngine, paddleUnsupportedReason } from './paddle.js';
+
+/**
+ * RGBA pixels as a JPEG file (OffscreenCanvas, or a canvas where that is missing), e.g. the ID
+ * portrait from {@link cropPortrait} before it is sealed.
+ *
+ * @example
+ * ```ts
+ * const bytes = await encodeJpeg(cropPortrait(rgba, result.portrait), 0.92);
+ * ```
+ */
+export async function encodeJpeg(image: RgbaImage, quality = 0.92): Promise<Uint8Array> {
+  const pixels = new ImageData(new Uint8ClampedArray(image.data), image.width, image.height);
+  let blob: Blob;
+  if (typeof OffscreenCanvas !== 'undefined') {
+    const canvas = new OffscreenCanvas(image.width, image.height);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new DualrecError('OCR_IMAGE_INVALID', { detail: 'no 2D canvas to encode the JPEG' });
+    ctx.putImageData(pixels, 0, 0);
+    blob = await canvas.convertToBlob({ type: 'image/jpeg', quality });
+  } else {
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new DualrecError('OCR_IMAGE_INVALID', { detail: 'no 2D canvas to encode the JPEG' });
+    ctx.putImageData(pixels, 0, 0);
+    blob = await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob(
+        (b) => (b ? resolve(b) : reject(new DualrecError('OCR_IMAGE_INVALID'))),
+        'image/jpeg',
+        quality,
+      ),
+    );
+  }
+  return new Uint8Array(await blob.arrayBuffer());
+}

@@ -271,3 +271,16 @@ export function backTexts(card: CardText): BackTexts {
     validity: validity ? recognition(validity.parts, validity.text) : empty,
   };
 }
+
+/**
+ * Where the front's layout anchors lie in the card's frame (along and across its reading
+ * direction): the number line's centre, the name row and the number row. For the portrait crop when
+ * the card's outline was not found.
+ */
+export function frontAnchors(card: CardText): { idCenterX: number; nameY: number; idY: number } | undefined {
+  const idRow = card.rows.find((row) => row.some((p) => ID_PATTERN.test(p.text.toUpperCase())));
+  const id = idRow?.find((p) => ID_PATTERN.test(p.text.toUpperCase()));
+  const nameRow = card.rows.find((row) => row.some((p) => /姓名/.test(p.text)));
+  if (!idRow || !id || !nameRow) return undefined;
+  return { idCenterX: (id.x0 + id.x1) / 2, nameY: rowY(nameRow), idY: rowY(idRow) };
+}

@@ -155,8 +155,8 @@ async function runCard(context: StepContext, side: 'front' | 'back'): Promise<St
         await context.log('ocr.card.retake', { side, attempt: attempts });
         continue;
       }
-      const { recordCardCapture } = await import('@dualrec/ocr');
-      await recordCardCapture({
+      const { recordCardCapture, recordPortrait, cropPortrait } = await import('@dualrec/ocr');
+      const recorded = await recordCardCapture({
         log,
         // Sealed now and persisted with the session (never stored in plaintext).
         writer: capture,
@@ -170,6 +170,30 @@ async function runCard(context: StepContext, side: 'front' | 'back'): Promise<St
         trigger: 'upload',
         file: `media/id-card-${side}-${context.attempt}-${attempts}.${mime === 'image/png' ? 'png' : 'jpg'}`,
       });
+      // The printed photo, sealed as its own still for 1:1 face verification against the applicant.
+      let portrait = false;
+      if (result.side === 'front' && result.portrait) {
+        const { encodeJpeg } = await import('@dualrec/ocr/browser');
+        const crop = cropPortrait(rgba, result.portrait);
+        await recordPortrait({
+          log,
+          writer: capture,
+          image: {
+            bytes: await encodeJpeg(crop),
+            mime: 'image/jpeg',
+            width: crop.width,
+            height: crop.height,
+          },
+          sourceSha256: recorded.image.sha256,
+          // In the sealed photo's own pixels (the reader saw it scaled to at most 2560 px).
+          quad: result.portrait.map(
+            ([x, y]) => [(x * size.width) / rgba.width, (y * size.height) / rgba.height] as const,
+          ),
+          fromOutline: result.straightened,
+          file: `media/id-portrait-${context.attempt}-${attempts}.jpg`,
+        });
+        portrait = true;
+      }
       const checked = fieldViews(result);
       return {
         status: 'passed',
@@ -181,6 +205,7 @@ async function runCard(context: StepContext, side: 'front' | 'back'): Promise<St
           ...(result.side === 'front' ? { idNumberValid: result.idNumberCheck.valid } : {}),
           readerPreloaded: loadedBefore,
           engine: result.engine.name,
+          ...(result.side === 'front' ? { portrait } : {}),
           totalMs: Math.round(result.timings.totalMs),
         },
       };
