@@ -44,6 +44,13 @@ import {
 import type { PaddleLineSource, PaddleReadResult, TextLine } from './paddle/engine.js';
 import { cropLine } from './paddle/text-recognition.js';
 import {
+  angleFromHorizontal,
+  cardRegionFromText,
+  cutUpright,
+  lineInPhoto,
+  UPRIGHT_ANGLE_DEG,
+} from './paddle/upright.js';
+import {
   chooseEthnicity,
   parseAddress,
   parseBirth,
@@ -446,8 +453,24 @@ export class OcrReader {
     if (this.closed) throw new DualrecError('OCR_READER_CLOSED');
     const tLoaded = now();
     const result: PaddleReadResult = await source.readLines(image, options.signal);
+    let lines = result.lines;
+    const t = { ...result.timings };
+    let detection: CardDetection | undefined | null = null;
+    const first = arrangeCardText(lines);
+    if (first.direction && angleFromHorizontal(first.direction) > UPRIGHT_ANGLE_DEG) {
+      // A turned card: read it again cut out upright (see paddle/upright.ts).
+      detection = detectCard(image);
+      const region = detection
+        ? orientCorners(detection.quad, first.direction)
+        : cardRegionFromText(lines, first.direction);
+      const cut = cutUpright(image, region);
+      const second = await source.readLines(cut.image, options.signal);
+      lines = second.lines.map((l) => lineInPhoto(l, cut.toPhoto));
+      t.detectMs += second.timings.detectMs;
+      t.classifyMs += second.timings.classifyMs;
+      t.recognizeMs += second.timings.recognizeMs;
+    }
     const tRead = now();
-    const t = result.timings;
     const timings = (end: number): ReadTimings => ({
       detectMs: t.detectMs,
       warpMs: t.classifyMs,
@@ -455,11 +478,11 @@ export class OcrReader {
       // From the engine being ready: model loading is the reader's start-up, not this card's time.
       totalMs: end - tLoaded,
     });
-    const card = arrangeCardText(result.lines);
+    const card = arrangeCardText(lines);
     const resolvedSide = side === 'auto' ? card.side : side;
     if (!resolvedSide || !card.direction)
       return { found: false, engine, reason: 'no-card', timings: timings(tRead) };
-    const detection = detectCard(image);
+    if (detection === null) detection = detectCard(image);
     const qualityLine =
       resolvedSide === 'front'
         ? card.idLine
@@ -470,9 +493,7 @@ export class OcrReader {
       found: true as const,
       engine,
       straightened: !!detection,
-      corners: detection
-        ? orientCorners(detection.quad, card.direction)
-        : textExtent(result.lines, card.direction),
+      corners: detection ? orientCorners(detection.quad, card.direction) : textExtent(lines, card.direction),
       quality,
     };
     if (resolvedSide === 'front') {

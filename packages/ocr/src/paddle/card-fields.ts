@@ -250,7 +250,7 @@ export function frontTexts(card: CardText): FrontTexts {
     ? { text: more.map((r) => r.text).join(''), confidence: Math.min(...more.map((r) => r.confidence)) }
     : empty;
 
-  return {
+  const byLabel: FrontTexts = {
     name: name ? recognition(name.parts, name.text) : empty,
     sexEthnicity,
     birth,
@@ -259,6 +259,92 @@ export function frontTexts(card: CardText): FrontTexts {
     address3,
     idNumber,
   };
+  return withLayoutFallback(byLabel, list);
+}
+
+/** Where the front's fields sit, mm from the card's top (row bands: rows at 9.6, 16.5, 23.2, 30.0 + 4.9 k, number 46.7) and left (value columns). */
+const BANDS = {
+  name: [5.5, 13],
+  sexEthnicity: [13, 19.8],
+  birth: [19.8, 26.6],
+  address: [26.6, 43],
+} as const;
+const VALUE_FROM_MM = 14;
+const VALUE_TO_MM = 55;
+const SEX_TO_MM = 24;
+const ETHNICITY_FROM_MM = 34;
+
+/**
+ * Fields whose label was not read (small, pale blue print on a small or worn photo) are found by
+ * the card's fixed layout instead: the number line gives the scale and the card's origin, each
+ * row's height on the card says which field it is, and only the characters in the value's
+ * column are kept. Label-found values are never replaced.
+ */
+function withLayoutFallback(byLabel: FrontTexts, list: Row[]): FrontTexts {
+  const missing = (['name', 'sexEthnicity', 'birth', 'address1'] as const).filter((k) => !byLabel[k].text);
+  if (missing.length === 0) return byLabel;
+  const id = list.flat().find((p) => ID_PATTERN.test(p.text.toUpperCase()));
+  if (!id || id.text.length < 18) return byLabel;
+  // The number's box spans 28.9–77.0 mm across and its row centre is 46.7 mm down (measured on
+  // the specimens, boxes as the detector gives them, margins included).
+  const mm = (id.x1 - id.x0) / (77.0 - 28.9);
+  if (!(mm > 0)) return byLabel;
+  const left = id.x0 - 28.9 * mm;
+  // Down the card the scale can differ (a tilted card is foreshortened): with three or more rows
+  // above the number, the top one is the name row (9.6 mm), which fixes the vertical scale.
+  const idRow = list.findIndex((row) => row.includes(id));
+  const above = list.slice(0, idRow);
+  const mmDown = above.length >= 3 ? (id.y - rowY(above[0]!)) / (46.7 - 9.6) : mm;
+  const top = id.y - 46.7 * mmDown;
+  const yMm = (p: Placed) => (p.y - top) / mmDown;
+  /** The characters of `p` whose estimated centres lie between `from` and `to` mm across. */
+  const chars = (p: Placed, from: number, to: number) => {
+    const start = (p.x0 - left) / mm;
+    const end = (p.x1 - left) / mm;
+    const w = (end - start) / Math.max(1, p.text.length);
+    return [...p.text]
+      .filter((_, i) => {
+        const c = start + (i + 0.5) * w;
+        return c >= from && c < to;
+      })
+      .join('');
+  };
+  const inBand = ([a, b]: readonly [number, number]) =>
+    list.map((row) => row.filter((p) => yMm(p) >= a && yMm(p) < b)).filter((row) => row.length > 0);
+  const joined = (rows: Row[], from: number, to: number): Recognition => {
+    const parts = rows.flat();
+    return recognition(
+      parts,
+      rows
+        .map((row) => row.map((p) => chars(p, from, to)).join(''))
+        .join('')
+        .replace(LEADING_GAP_MARKS, ''),
+    );
+  };
+  const out = { ...byLabel };
+  if (!out.name.text) out.name = joined(inBand(BANDS.name), VALUE_FROM_MM, VALUE_TO_MM);
+  if (!out.birth.text) out.birth = joined(inBand(BANDS.birth), VALUE_FROM_MM, VALUE_TO_MM);
+  if (!out.sexEthnicity.text) {
+    const rows = inBand(BANDS.sexEthnicity);
+    const sex = joined(rows, VALUE_FROM_MM, SEX_TO_MM);
+    const ethnicity = joined(rows, ETHNICITY_FROM_MM, VALUE_TO_MM);
+    if (sex.text || ethnicity.text)
+      out.sexEthnicity = {
+        text: `性别${sex.text}民族${ethnicity.text}`,
+        confidence: Math.min(sex.confidence, ethnicity.confidence),
+      };
+  }
+  if (!out.address1.text) {
+    const rows = inBand(BANDS.address);
+    const [a1, a2, ...rest] = rows.map((row) => joined([row], VALUE_FROM_MM, VALUE_TO_MM));
+    const empty: Recognition = { text: '', confidence: 0 };
+    out.address1 = a1 ?? empty;
+    out.address2 = a2 ?? empty;
+    out.address3 = rest.length
+      ? { text: rest.map((r) => r.text).join(''), confidence: Math.min(...rest.map((r) => r.confidence)) }
+      : empty;
+  }
+  return out;
 }
 
 /** The back side's field texts. */
