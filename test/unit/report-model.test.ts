@@ -250,7 +250,7 @@ function externalReferences(html: string): string[] {
   return found;
 }
 
-const check = (model: ReportModel, name: string) => model.checks.find((c) => c.name === name);
+const check = (model: ReportModel, id: string) => model.checks.find((c) => c.id === id);
 
 describe('audit report on an SDK-shaped session', () => {
   let model: ReportModel;
@@ -263,6 +263,8 @@ describe('audit report on an SDK-shaped session', () => {
       ticketKeys: [ticketPublic],
       decryptionKey: encryptionPrivate,
       now: () => new Date('2026-11-23T09:00:00Z'),
+      locale: 'en',
+      timeZone: 'UTC',
     }));
   });
 
@@ -270,14 +272,14 @@ describe('audit report on an SDK-shaped session', () => {
     expect(model.reasons).toEqual([]);
     expect(model.valid).toBe(true);
     expect(model.opened).toBe(true);
-    expect(check(model, 'Liveness')?.level).toBe('ok');
-    expect(check(model, 'Risk disclosure and confirmations')?.level).toBe('ok');
+    expect(check(model, 'liveness')?.level).toBe('ok');
+    expect(check(model, 'disclosure')?.level).toBe('ok');
     // 60% frontal and a second face 30% of the time in the confirmation: flagged, by segment.
-    expect(check(model, 'Applicant visible throughout')).toMatchObject({ level: 'warn' });
-    expect(check(model, 'Applicant visible throughout')?.detail).toContain('confirm-rate');
-    expect(check(model, 'Applicant visible throughout')?.detail).not.toContain('risk');
-    expect(check(model, 'ID card')?.level).toBe('fail');
-    expect(check(model, 'Continuous recording')?.level).toBe('warn');
+    expect(check(model, 'presence')).toMatchObject({ level: 'warn' });
+    expect(check(model, 'presence')?.detail).toContain('confirm-rate');
+    expect(check(model, 'presence')?.detail).not.toContain('risk');
+    expect(check(model, 'id-card')?.level).toBe('fail');
+    expect(check(model, 'continuity')?.level).toBe('warn');
   });
 
   it('shows the script as shown, with what was read, confirmed and seen per segment', () => {
@@ -300,15 +302,25 @@ describe('audit report on an SDK-shaped session', () => {
   it('lists OCR fields with their validation, the challenges, and the interruptions', () => {
     expect(model.ocr).toHaveLength(1);
     expect(model.ocr[0]?.idNumberValid).toBe(false);
-    expect(model.ocr[0]?.fields).toContainEqual({ name: 'name', value: '张三', status: 'verified' });
+    expect(model.ocr[0]?.fields).toContainEqual({
+      name: 'name',
+      label: 'name',
+      value: '张三',
+      status: 'verified',
+      statusText: 'verified',
+    });
     expect(model.ocr[0]?.fields).toContainEqual({
       name: 'idNumber',
+      label: 'ID number (idNumber)',
       value: '110105194912310021',
       status: 'invalid',
+      statusText: 'invalid',
     });
-    expect(model.liveness).toContain('challenge failed: turn-left (timeout)');
+    expect(model.liveness).toContain('challenge failed: turn left (turn-left) (timeout)');
     expect(model.liveness.filter((l) => l.startsWith('challenge passed'))).toHaveLength(2);
-    expect(model.interruptions.some((i) => i.includes('INTERRUPTED (page-reload), gap 12 s'))).toBe(true);
+    expect(
+      model.interruptions.some((i) => i.includes('INTERRUPTED (page reload (page-reload)), gap 12 s')),
+    ).toBe(true);
     expect(model.interruptions.some((i) => i.endsWith('recording gap: 2600 ms without a chunk'))).toBe(true);
     expect(model.interruptions.some((i) => i.endsWith('the page went to the background (hidden)'))).toBe(
       true,
@@ -318,7 +330,7 @@ describe('audit report on an SDK-shaped session', () => {
   it('words the events it knows, lists the ones it does not, and places events on the recording', () => {
     expect(model.timeline.find((e) => e.type === 'lender.note')).toMatchObject({
       level: 'info',
-      text: 'lender.note',
+      text: 'unrecognised event',
     });
     expect(model.timeline.map((e) => e.type)).toContain('capture.visibility');
     expect(model.timeline.map((e) => e.type)).toContain('face.challenge.start');
@@ -359,12 +371,14 @@ describe('audit report on an SDK-shaped session', () => {
       name: 'degraded.zip',
       ticketKeys: [ticketPublic],
       decryptionKey: encryptionPrivate,
+      locale: 'en',
     });
     expect(degraded.valid).toBe(true);
-    expect(check(degraded, 'Applicant visible throughout')).toEqual({
+    expect(check(degraded, 'presence')).toEqual({
+      id: 'presence',
       name: 'Applicant visible throughout',
       level: 'warn',
-      detail: 'not measured in: risk, confirm-rate (face-model-unavailable)',
+      detail: 'not measured in: risk, confirm-rate (face model unavailable (face-model-unavailable))',
     });
     expect(degraded.timeline.find((e) => e.type === 'recording.degraded')?.level).toBe('warn');
   });
@@ -379,13 +393,14 @@ describe('audit report on an SDK-shaped session', () => {
       name: 'tampered.zip',
       ticketKeys: [ticketPublic],
       decryptionKey: encryptionPrivate,
+      locale: 'en',
     });
     expect(bad.valid).toBe(false);
     expect(bad.opened).toBe(false);
     expect(bad.reasons.length).toBeGreaterThan(0);
     const verdict = badHtml.slice(badHtml.indexOf('id="verdict"'), badHtml.indexOf('</section>'));
     expect(verdict).toContain('INVALID');
-    expect(verdict).toContain(bad.reasons[0]?.split(':')[0] as string);
+    expect(verdict).toContain(bad.reasons[0]?.code as string);
     expect(badHtml).not.toContain('张三');
     expect(badHtml).not.toContain('data:video');
     expect(externalReferences(badHtml)).toEqual([]);
