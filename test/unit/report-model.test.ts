@@ -24,7 +24,13 @@ import {
 import type { OcrCapturedPayload, OcrResultPayload } from '@dualrec/ocr';
 import { beforeAll, describe, expect, it } from 'vitest';
 // @dualrec/report is not a dependency of the test suite package; its source is imported directly.
-import { prepareReport, type ReportModel } from '../../packages/report/src/index.js';
+import {
+  formatInstant,
+  prepareReport,
+  REPORT_MESSAGES,
+  type ReportModel,
+} from '../../packages/report/src/index.js';
+import { englishLeft } from './report-words.js';
 
 const SCRIPT = [
   { id: 'risk', text: '本人已知悉年化利率为百分之十八。' },
@@ -41,7 +47,9 @@ let bundle: Uint8Array;
 const SESSION_START = Date.parse('2026-11-23T08:00:00Z');
 
 /** A session as the SDK writes it; `degraded`: recorded without the face model (no presence). */
-async function sessionBundle(options: { degraded?: boolean } = {}): Promise<Uint8Array> {
+async function sessionBundle(
+  options: { degraded?: boolean; locale?: 'zh-CN' | 'en' } = {},
+): Promise<Uint8Array> {
   const ticketKeys = await generateKeyPairJwk('ticket-signing');
   const encryption = await generateKeyPairJwk('encryption');
   ticketPublic = ticketKeys.publicJwk;
@@ -96,7 +104,7 @@ async function sessionBundle(options: { degraded?: boolean } = {}): Promise<Uint
     log.append(type, payload, sealed ? { sealed } : {});
   const json = (v: unknown) => v as { [k: string]: JsonValue };
 
-  await add('session.start', { locale: 'zh-CN', elderMode: false, mode: 'full' });
+  await add('session.start', { locale: options.locale ?? 'zh-CN', elderMode: false, mode: 'full' });
   await add('support.report', { mode: 'full' });
   await add('consent.given', { scope: 'face-data', textSha256: 'ab'.repeat(32) });
   await writer.addMedia({ name: 'media/id-card-front.jpg', role: 'id-card', mediaType: 'image/jpeg' }, [
@@ -404,5 +412,63 @@ describe('audit report on an SDK-shaped session', () => {
     expect(badHtml).not.toContain('张三');
     expect(badHtml).not.toContain('data:video');
     expect(externalReferences(badHtml)).toEqual([]);
+  });
+
+  it('zh-CN (the session’s language, by default): every check, reason and timeline entry in Chinese', async () => {
+    // sessionBundle() makes new lender keys each time: a bundle of its own for these keys.
+    const { model: zh, html: zhHtml } = await prepareReport({
+      source: bytesSource(await sessionBundle()),
+      name: 'session.zip',
+      ticketKeys: [ticketPublic],
+      decryptionKey: encryptionPrivate,
+      timeZone: 'Asia/Shanghai',
+      now: () => new Date('2026-11-23T09:00:00Z'),
+    });
+    expect(zh.valid).toBe(true);
+    expect(zh.locale).toBe('zh-CN');
+    expect(zhHtml).toContain('<html lang="zh-CN">');
+    // The applicant's own data (the hostile address) and the script's ids are not wording.
+    expect(englishLeft(zhHtml, ['risk', 'rate', 'img', 'src', 'x', 'onerror', 'alert'])).toEqual([]);
+    for (const c of zh.checks) expect(c.name, c.id).toMatch(/[\u4e00-\u9fff]/);
+    for (const e of zh.timeline) expect(e.text, e.type).toMatch(/[\u4e00-\u9fff]/);
+    expect(zh.timeline.find((e) => e.type === 'face.challenge.failed')?.text).toBe(
+      '动作未通过：向左转头（turn-left）（超时（timeout））',
+    );
+    expect(zh.timeline.find((e) => e.type === 'lender.note')?.text).toBe(
+      REPORT_MESSAGES['zh-CN']['event.unknown'],
+    );
+    // Dates in the auditor's zone with the offset: 08:00Z is 16:00 in Shanghai.
+    expect(zh.generatedAtText).toBe('2026-11-23 17:00:00 UTC+08:00');
+    expect(zh.timeline[0]?.localTime).toBe(
+      formatInstant(zh.timeline[0]?.wall as string, 'Asia/Shanghai', { timeOnly: true }),
+    );
+    expect(zh.timeline[0]?.localTime).toMatch(/^16:00:0\d$/);
+    expect(zh.interruptions[0]).toMatch(/^2026-11-23 16:00:\d\d UTC\+08:00: /);
+  });
+
+  it('an en session defaults to en, with or without the key; --lang style options win', async () => {
+    const enBundle = await sessionBundle({ locale: 'en' });
+    const opened = await prepareReport({
+      source: bytesSource(enBundle),
+      name: 'en.zip',
+      ticketKeys: [ticketPublic],
+      decryptionKey: encryptionPrivate,
+    });
+    expect(opened.model.locale).toBe('en');
+    // Not opened (no key): read from the clear payload of the first event.
+    const closed = await prepareReport({
+      source: bytesSource(enBundle),
+      name: 'en.zip',
+      ticketKeys: [ticketPublic],
+    });
+    expect(closed.model.opened).toBe(false);
+    expect(closed.model.locale).toBe('en');
+    const asked = await prepareReport({
+      source: bytesSource(enBundle),
+      name: 'en.zip',
+      ticketKeys: [ticketPublic],
+      locale: 'zh-CN',
+    });
+    expect(asked.html).toContain('<html lang="zh-CN">');
   });
 });

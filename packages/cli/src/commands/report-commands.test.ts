@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPORT_MESSAGES } from '@dualrec/report';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { englishLeft } from '../../../../test/unit/report-words.js';
 import { main } from '../main.js';
 
 async function run(...argv: string[]) {
@@ -95,50 +96,6 @@ describe('dualrec report', () => {
     expect((await run('report', join(dir, 'bundles', '2026-11', 'a.zip'))).code).toBe(2);
   });
 });
-
-/** Names and unit symbols a Chinese report keeps as they are. */
-const NAMES = new Set([
-  'dualrec',
-  'RFC',
-  'SHA',
-  'SDK',
-  'TSA',
-  'GB',
-  'ZIP',
-  'JSON',
-  'OCR',
-  'UTC',
-  'dB',
-  'dBFS',
-]);
-
-/**
- * The Latin-script words left in what a reader of the page sees, once set aside: bundle data and
- * the verifier's own detail (shown as <code>), codes beside their word ("眨眼（blink）"),
- * identifiers (file names, media types, ids: anything with a digit, dot, slash, dash, …) and NAMES.
- * Anything else is English wording that escaped the catalogue.
- */
-function englishLeft(html: string): string[] {
-  const title = /<title>([^<]*)<\/title>/.exec(html)?.[1] ?? '';
-  const text = `${title} ${html.slice(html.indexOf('<body>'))}`
-    .replace(/<script>[\s\S]*?<\/script>/g, ' ')
-    .replace(/<code\b[^>]*>[\s\S]*?<\/code>/g, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/（([^（）]*)）/g, (whole, inner: string) => (/^[A-Za-z][\w.:-]*$/.test(inner) ? ' ' : whole));
-  return (
-    (
-      text
-        // Media types with parameters ("video/webm;codecs=vp8,opus") are identifiers too.
-        .replace(/\b[a-z]+\/[\w.+-]+(;[\w.+-]+=[\w.,+-]+)*/g, ' ')
-        .match(/[\w.:/+@-]*[A-Za-z][\w.:/+@-]*/g) ?? []
-    ).filter((w) => !/[\d._:/+@-]/.test(w) && !NAMES.has(w))
-  );
-}
 
 /** The verdict section's reasons, in order: [code, text shown]. */
 function verdictReasons(html: string): [string, string][] {
