@@ -67,21 +67,48 @@ const timestampInput = element('input', {
   multiple: true,
   id: 'timestamp',
 });
+/** What the picker shows beside its button: the chosen file names, or that none is chosen. */
+const chosen: { input: HTMLInputElement; names: HTMLElement }[] = [];
+
+/**
+ * A file input with the console's own words: the browser's native control speaks the browser's
+ * language ("Choose File", "No file chosen"), not the page's. The input stays in the page,
+ * visually hidden but focusable, so keyboard and screen readers reach it through its label.
+ */
+function filePicker(key: ReportMessageKey, input: HTMLInputElement): HTMLElement {
+  input.className = 'visually-hidden';
+  const names = element('span', { className: 'chosen muted' });
+  chosen.push({ input, names });
+  input.addEventListener('change', paint);
+  return element(
+    'label',
+    { className: 'picker' },
+    element('span', { className: 'picker-label' }, word(key)),
+    input,
+    element('span', { className: 'picker-button', ariaHidden: 'true' }, word('console.choose')),
+    names,
+  );
+}
+
 const run = element('button', { type: 'button', id: 'verify' }, word('console.verify'));
 const progress = element('progress', { id: 'progress', max: 1, value: 0, hidden: true });
 const status = element('p', { id: 'status', role: 'status' });
 const summary = element('p', { id: 'verdict-summary', hidden: true });
-const frame = element('iframe', { id: 'report', hidden: true });
-// The report's own script (click-to-seek) may run; it gets no access to this page.
-frame.setAttribute('sandbox', 'allow-scripts');
+function reportFrame(): HTMLIFrameElement {
+  const frame = element('iframe', { id: 'report', hidden: true });
+  // The report's own script (click-to-seek) may run; it gets no access to this page.
+  frame.setAttribute('sandbox', 'allow-scripts');
+  return frame;
+}
+let frame = reportFrame();
 
 document.body.append(
   element('p', { className: 'language' }, element('label', {}, word('console.language'), ' ', language)),
   element('h1', {}, word('console.title')),
   element('p', { className: 'muted' }, word('console.intro')),
-  element('label', {}, word('console.bundle'), ' ', bundleInput),
-  element('label', {}, word('console.keys'), ' ', keysInput),
-  element('label', {}, word('console.timestamp'), ' ', timestampInput),
+  filePicker('console.bundle', bundleInput),
+  filePicker('console.keys', keysInput),
+  filePicker('console.timestamp', timestampInput),
   run,
   progress,
   status,
@@ -100,6 +127,10 @@ function paint(): void {
   language.value = locale;
   frame.title = t('console.reportTitle');
   for (const { node, key } of words) node.textContent = t(key);
+  for (const { input, names } of chosen) {
+    const files = [...(input.files ?? [])].map((f) => f.name);
+    names.textContent = files.length ? files.join(t('list.separator')) : t('console.noFile');
+  }
   status.textContent = statusText
     ? 'raw' in statusText
       ? statusText.raw
@@ -139,9 +170,14 @@ function onMessage(event: MessageEvent<ConsoleMessage>): void {
   summary.dataset.valid = String(message.valid);
   summary.dataset.code = message.reasons[0]?.code ?? '';
   summary.className = message.valid ? 'valid' : 'invalid';
-  frame.srcdoc = message.html;
-  frame.dataset.locale = message.locale;
-  frame.hidden = false;
+  // A new frame for each report: Chromium (156) did not lay out a sandboxed frame whose srcdoc was
+  // replaced after it had been hidden (the report stayed blank).
+  const next = reportFrame();
+  next.srcdoc = message.html;
+  next.dataset.locale = message.locale;
+  next.hidden = false;
+  frame.replaceWith(next);
+  frame = next;
   paint();
 }
 
