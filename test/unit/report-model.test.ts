@@ -241,7 +241,12 @@ async function sessionBundle(
   await add('session.end', { status: 'completed' });
   await writer.finish(log, [
     { name: 'id-front', status: 'passed', summary: { idNumberValid: false } },
-    { name: 'liveness', status: 'passed', summary: { challenges: 2 } },
+    // As the SDK's liveness step writes it: the challenge kinds as a list.
+    {
+      name: 'liveness',
+      status: 'passed',
+      summary: { challenges: ['blink', 'turn-left'], challengesPassed: 2, passiveLive: true },
+    },
     { name: 'recording', status: 'passed', summary: { segments: 2 } },
   ]);
   return sink.bytes();
@@ -433,6 +438,11 @@ describe('audit report on an SDK-shaped session', () => {
     for (const e of zh.timeline) expect(e.text, e.type).toMatch(/[\u4e00-\u9fff]/);
     expect(zh.timeline.find((e) => e.type === 'face.challenge.failed')?.text).toBe(
       '动作未通过：向左转头（turn-left）（超时（timeout））',
+    );
+    // No raw JSON from the payloads or the step summaries.
+    expect(zhHtml).not.toMatch(/\["|\{"/);
+    expect(zh.steps.find((x) => x.name === 'liveness')?.summary).toBe(
+      '动作数（challenges）：眨眼（blink）、向左转头（turn-left）、通过的动作数（challengesPassed）：2、静默活体确认真人（passiveLive）：是',
     );
     expect(zh.timeline.find((e) => e.type === 'lender.note')?.text).toBe(
       REPORT_MESSAGES['zh-CN']['event.unknown'],

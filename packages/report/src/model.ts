@@ -10,6 +10,7 @@ import {
   type ReportMessageOverrides,
   type ReportTranslator,
   reportTranslator,
+  type TermKind,
 } from './i18n.js';
 
 export interface ReportMedia {
@@ -427,6 +428,23 @@ function describe(tr: ReportTranslator, type: string, p: Payload): { level: Leve
   }
 }
 
+/** A step summary's value in words: the codes it holds as terms, never raw JSON. */
+function summaryValue(tr: ReportTranslator, key: string, value: JsonValue): string {
+  const kind: Partial<Record<string, TermKind>> = {
+    challenges: 'challenge',
+    side: 'side',
+    outcome: 'flowOutcome',
+    mode: 'supportMode',
+  };
+  if (typeof value === 'boolean') return tr.word('value', value);
+  if (Array.isArray(value))
+    return value.length
+      ? value.map((v) => (kind[key] ? tr.term(kind[key], v) : str(v))).join(tr.t('list.separator'))
+      : tr.t('summary.none');
+  if (typeof value === 'string' && kind[key]) return tr.term(kind[key], value);
+  return str(value);
+}
+
 /** Events too frequent or too internal for the timeline (they stay in events.jsonl). */
 const QUIET = new Set([
   'speech.prompt',
@@ -819,10 +837,7 @@ export function buildReport(input: ReportInput, options: ReportOptions = {}): Re
       status: s.status,
       statusText: term('stepStatus', s.status),
       summary: Object.entries(s.summary)
-        .map(
-          ([k, v]) =>
-            `${word('summaryKey', k)}: ${typeof v === 'boolean' ? word('value', v) : typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
-        )
+        .map(([k, v]) => t('summary.item', { key: term('summaryKey', k), value: summaryValue(tr, k, v) }))
         .join(separator),
     })),
     timeline,
