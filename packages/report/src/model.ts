@@ -491,7 +491,7 @@ export function buildReport(input: ReportInput, options: ReportOptions = {}): Re
     ...(options.messages ? { messages: options.messages } : {}),
     ...(options.timeZone ? { timeZone: options.timeZone } : {}),
   });
-  const { t, term, word } = tr;
+  const { t, term } = tr;
   const { verdict } = input;
   const manifest: Manifest | null = verdict.manifest;
   const events = input.events ?? [];
