@@ -92,6 +92,17 @@ test('the console verifies in the browser with the uploaded key files and agrees
     // The file pickers in the console's words, not the browser's ("Choose File").
     await expect(page.locator('.picker').first()).toContainText('选择文件');
     await expect(page.locator('.picker').first()).toContainText('未选择文件');
+    // A failure in the console's language too, and re-worded by the switch.
+    await page.locator('#bundle').setInputFiles(bundle);
+    await page.locator('#verify').click();
+    await expect(page.locator('#status')).toHaveText(
+      '无法核验：所选文件中没有票据签名密钥（ticket-signing.public.jwk）',
+    );
+    await page.locator('#lang').selectOption('en');
+    await expect(page.locator('#status')).toHaveText(
+      'Could not verify: no ticket-signing key among the files (ticket-signing.public.jwk)',
+    );
+    await page.locator('#lang').selectOption('zh-CN');
     await page
       .locator('#keys')
       .setInputFiles([join(keys, 'ticket-signing.public.jwk'), join(keys, 'encryption.private.jwk')]);

@@ -369,7 +369,7 @@ describe('audit report on an SDK-shaped session', () => {
     const video = /<video id="recording-1"[^>]* src="data:video\/webm;base64,([^"]+)"/.exec(html);
     expect(video).not.toBeNull();
     expect(new Uint8Array(Buffer.from(video?.[1] as string, 'base64'))).toEqual(RECORDING);
-    const img = /<img alt="id-card" src="data:image\/jpeg;base64,([^"]+)"/.exec(html);
+    const img = /<img alt="[^"]*" data-role="id-card" src="data:image\/jpeg;base64,([^"]+)"/.exec(html);
     expect(new Uint8Array(Buffer.from(img?.[1] as string, 'base64'))).toEqual(PHOTO);
     expect(html).toContain('data-part="1" data-ms="11000"');
     expect(html).not.toContain(HOSTILE);

@@ -9,6 +9,7 @@ import {
   isReportLocale,
   type ReportLocale,
   type ReportMessageKey,
+  reportTranslator,
   translateReport,
 } from '@dualrec/report';
 import { LENDER_MESSAGES } from './messages.js';
@@ -117,8 +118,22 @@ document.body.append(
 );
 
 /** What the status line and the verdict summary say, kept as keys so a switch re-words them. */
-let statusText: { key: ReportMessageKey; values?: Record<string, string | number> } | { raw: string } | null =
-  null;
+let statusText:
+  | { key: ReportMessageKey; values?: Record<string, string | number> }
+  | { raw: string }
+  | { failed: Extract<ConsoleMessage, { type: 'failed' }> }
+  | null = null;
+
+/** A failure in the page's language: a console message, a DualrecError by its code, or as it came. */
+function failureText(failed: Extract<ConsoleMessage, { type: 'failed' }>): string {
+  return t('console.failed', {
+    message: failed.key
+      ? t(failed.key, failed.values)
+      : failed.errorCode
+        ? reportTranslator(locale, { messages }).term('error', failed.errorCode)
+        : failed.message,
+  });
+}
 let verdict: { valid: boolean; reasons: { code: string; text: string }[] } | null = null;
 
 function paint(): void {
@@ -131,11 +146,13 @@ function paint(): void {
     const files = [...(input.files ?? [])].map((f) => f.name);
     names.textContent = files.length ? files.join(t('list.separator')) : t('console.noFile');
   }
-  status.textContent = statusText
-    ? 'raw' in statusText
+  status.textContent = !statusText
+    ? ''
+    : 'raw' in statusText
       ? statusText.raw
-      : t(statusText.key, statusText.values)
-    : '';
+      : 'failed' in statusText
+        ? failureText(statusText.failed)
+        : t(statusText.key, statusText.values);
   if (verdict) {
     summary.textContent = verdict.valid
       ? t('console.summary.valid')
@@ -157,10 +174,7 @@ function onMessage(event: MessageEvent<ConsoleMessage>): void {
   run.disabled = false;
   progress.hidden = true;
   if (message.type === 'failed') {
-    statusText = {
-      key: 'console.failed',
-      values: { message: message.key ? t(message.key, message.values) : message.message },
-    };
+    statusText = { failed: message };
     paint();
     return;
   }

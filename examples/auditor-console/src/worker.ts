@@ -50,7 +50,13 @@ export type ConsoleMessage =
       locale: ReportLocale;
     }
   /** `key`: a console message to show in the page's language; otherwise `message` as it came. */
-  | { type: 'failed'; message: string; key?: ReportMessageKey; values?: Record<string, string> };
+  | {
+      type: 'failed';
+      message: string;
+      key?: ReportMessageKey;
+      values?: Record<string, string>;
+      errorCode?: string;
+    };
 
 /** A failure the page words itself (in its language), from the shared catalogue. */
 export class ConsoleError extends Error {
@@ -162,7 +168,14 @@ self.addEventListener('message', async (event: MessageEvent<ConsoleRequest>) => 
     post(
       error instanceof ConsoleError
         ? { type: 'failed', message: error.message, key: error.key, values: error.values }
-        : { type: 'failed', message: (error as Error).message },
+        : {
+            type: 'failed',
+            message: (error as Error).message,
+            // A DualrecError: the page words it from its code (ERROR_MESSAGES, zh-CN and en).
+            ...(typeof (error as { code?: unknown }).code === 'string'
+              ? { errorCode: (error as { code: string }).code }
+              : {}),
+          },
     );
   }
 });

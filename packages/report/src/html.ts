@@ -142,7 +142,7 @@ ${
         .join('')}`
     : ''
 }
-${stills.length ? `<h2>${e(t('section.stills'))}</h2><div class="images">${stills.map((m) => `<figure><img alt="${e(m.role)}" src="${m.dataUrl}"><figcaption class="muted">${e(m.role)} — ${e(m.name)}</figcaption></figure>`).join('')}</div>` : ''}
+${stills.length ? `<h2>${e(t('section.stills'))}</h2><div class="images">${stills.map((m) => `<figure><img alt="${e(tr.word('mediaRole', m.role))}" data-role="${e(m.role)}" src="${m.dataUrl}"><figcaption class="muted">${e(tr.term('mediaRole', m.role))} — <code>${e(m.name)}</code></figcaption></figure>`).join('')}</div>` : ''}
 <h2>${e(t('section.steps'))}</h2>
 <table><thead><tr><th>${e(t('column.step'))}</th><th>${e(t('column.status'))}</th><th>${e(t('column.summary'))}</th></tr></thead><tbody>${model.steps.map((s) => `<tr data-step="${e(s.name)}"><td>${e(s.nameText)}</td><td class="${s.status === 'passed' ? 'ok' : s.status === 'failed' ? 'fail' : 'warn'}">${e(s.statusText)}</td><td class="muted">${e(s.summary)}</td></tr>`).join('')}</tbody></table>
 ${

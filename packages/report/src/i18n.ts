@@ -314,6 +314,10 @@ const zh = {
   'onOff.on': '开',
   'onOff.off': '关',
   'consentScope.face-data': '人脸与声音信息',
+  'mediaRole.id-card': '身份证照片',
+  'mediaRole.best-frame': '最佳人脸帧',
+  'mediaRole.face': '人脸照片',
+  'mediaRole.recording': '录像',
   'side.front': '人像面',
   'side.back': '国徽面',
   'cardReject.no-card': '没有找到证件',
@@ -683,6 +687,10 @@ const en: Record<ReportMessageKey, string> = {
   'onOff.on': 'on',
   'onOff.off': 'off',
   'consentScope.face-data': 'face and voice data',
+  'mediaRole.id-card': 'ID card photo',
+  'mediaRole.best-frame': 'best face frame',
+  'mediaRole.face': 'face photo',
+  'mediaRole.recording': 'recording',
   'side.front': 'front',
   'side.back': 'back',
   'cardReject.no-card': 'no card found',
@@ -783,6 +791,7 @@ export type TermKind =
   | 'onOff'
   | 'consentScope'
   | 'side'
+  | 'mediaRole'
   | 'cardReject'
   | 'field'
   | 'fieldStatus'
