@@ -453,7 +453,7 @@ describe('audit report on an SDK-shaped session', () => {
       formatInstant(zh.timeline[0]?.wall as string, 'Asia/Shanghai', { timeOnly: true }),
     );
     expect(zh.timeline[0]?.localTime).toMatch(/^16:00:0\d$/);
-    expect(zh.interruptions[0]).toMatch(/^2026-11-23 16:00:\d\d UTC\+08:00: /);
+    expect(zh.interruptions[0]).toMatch(/^2026-11-23 16:00:\d\d UTC\+08:00：/);
   });
 
   it('an en session defaults to en, with or without the key; --lang style options win', async () => {

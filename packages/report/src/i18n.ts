@@ -55,6 +55,8 @@ const zh = {
   'ocr.checksumValid': '身份证号校验位正确（GB 11643）',
   'ocr.checksumInvalid': '身份证号校验位错误',
   'list.separator': '、',
+  'list.clauses': '；',
+  'interruption.line': '{time}：{text}',
   'term.format': '{word}（{code}）',
   // Checks
   'check.integrity': '证据包完整性与签名',
@@ -435,6 +437,8 @@ const en: Record<ReportMessageKey, string> = {
   'ocr.checksumValid': 'ID number checksum valid (GB 11643)',
   'ocr.checksumInvalid': 'ID number checksum INVALID',
   'list.separator': ', ',
+  'list.clauses': '; ',
+  'interruption.line': '{time}: {text}',
   'term.format': '{word} ({code})',
   'check.integrity': 'Bundle integrity and signatures',
   'check.integrity.ok': 'every file hash, the event chain, the device signature and the lender ticket verify',

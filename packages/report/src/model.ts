@@ -651,7 +651,9 @@ export function buildReport(input: ReportInput, options: ReportOptions = {}): Re
         e.type === 'capture.camera.ended' ||
         (e.type === 'capture.visibility' && e.payload.state === 'hidden'),
     )
-    .map((e) => `${tr.date(e.wall)}: ${describe(tr, e.type, e.payload).text}`);
+    .map((e) =>
+      t('interruption.line', { time: tr.date(e.wall), text: describe(tr, e.type, e.payload).text }),
+    );
 
   const stamp = input.timestamp;
   const checks: CheckRow[] = [
@@ -731,7 +733,7 @@ export function buildReport(input: ReportInput, options: ReportOptions = {}): Re
             segments.length === 0 ? t('check.presence.noSegments') : '',
           ]
             .filter(Boolean)
-            .join('; ')
+            .join(t('list.clauses'))
         : t('check.presence.ok'),
     });
     checks.push({
@@ -757,7 +759,7 @@ export function buildReport(input: ReportInput, options: ReportOptions = {}): Re
       id: 'continuity',
       name: t('check.continuity'),
       level: interruptions.length ? 'warn' : 'ok',
-      detail: interruptions.length ? interruptions.join('; ') : t('check.continuity.ok'),
+      detail: interruptions.length ? interruptions.join(t('list.clauses')) : t('check.continuity.ok'),
     });
   }
 
@@ -805,7 +807,7 @@ export function buildReport(input: ReportInput, options: ReportOptions = {}): Re
       manifest
         ? Object.entries(manifest.device)
             .map(([k, v]) => `${k}: ${v}`)
-            .join('; ')
+            .join(t('list.clauses'))
         : '—',
     ],
     [
