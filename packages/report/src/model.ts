@@ -381,6 +381,9 @@ function describe(tr: ReportTranslator, type: string, p: Payload): { level: Leve
     case 'capture.segment.end':
       return { level: 'info', text: t('event.capture.segment.end', { segment: str(p.segmentId) }) };
     case 'speech.segment': {
+      // Synthetic samples write measurements only (no kind, no outcome).
+      if (p.outcome === undefined)
+        return { level: 'info', text: t('event.speech.segment.recorded', { segment: str(p.segmentId) }) };
       const reasons = Array.isArray(p.reasons) && p.reasons.length ? terms('speechReason', p.reasons) : '';
       return {
         level: p.outcome === 'passed' || p.outcome === 'shown' || p.outcome === 'confirmed' ? 'ok' : 'warn',
