@@ -809,6 +809,12 @@ export type TermKind =
   /** A DualrecError code (a failed step, a recorder that stopped on an error): its documented message. */
   | 'error';
 
+/**
+ * @example
+ * ```ts
+ * const locale = isReportLocale(arg) ? arg : 'zh-CN';
+ * ```
+ */
 export function isReportLocale(value: unknown): value is ReportLocale {
   return value === 'zh-CN' || value === 'en';
 }
@@ -890,7 +896,15 @@ function offsetMinutes(date: Date, timeZone: string): number {
   return Math.round((asUtc - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
 }
 
-/** "UTC+08:00" for +480 minutes. */
+/**
+ * A UTC offset as the report shows it.
+ *
+ * @example
+ * ```ts
+ * formatUtcOffset(480); // 'UTC+08:00'
+ * formatUtcOffset(-210); // 'UTC-03:30'
+ * ```
+ */
 export function formatUtcOffset(minutes: number): string {
   const sign = minutes < 0 ? '-' : '+';
   const abs = Math.abs(minutes);
@@ -922,6 +936,12 @@ export function formatInstant(
 /**
  * The time zone the report's dates are shown in: the one asked for, else this machine's (node) or
  * browser's. An unknown zone name is a `BAD_USAGE` error.
+ *
+ * @example
+ * ```ts
+ * resolveTimeZone('Asia/Shanghai'); // 'Asia/Shanghai'
+ * resolveTimeZone(); // e.g. 'UTC' on a server, the browser's zone in the console
+ * ```
  */
 export function resolveTimeZone(timeZone?: string): string {
   const zone = timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
