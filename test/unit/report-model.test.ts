@@ -329,8 +329,12 @@ describe('audit report on an SDK-shaped session', () => {
       status: 'invalid',
       statusText: 'invalid',
     });
-    expect(model.liveness).toContain('challenge failed: turn left (turn-left) (timeout)');
-    expect(model.liveness.filter((l) => l.startsWith('challenge passed'))).toHaveLength(2);
+    expect(model.liveness).toContainEqual({
+      type: 'face.challenge.failed',
+      level: 'warn',
+      text: 'challenge failed: turn left (turn-left) (timeout)',
+    });
+    expect(model.liveness.filter((l) => l.type === 'face.challenge.passed')).toHaveLength(2);
     expect(
       model.interruptions.some((i) => i.includes('INTERRUPTED (page reload (page-reload)), gap 12 s')),
     ).toBe(true);

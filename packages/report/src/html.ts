@@ -163,7 +163,7 @@ ${[s.speech, s.lipSync, s.answer, s.presence]
         .join('')}</tbody></table>`
     : ''
 }
-${model.liveness.length ? `<h2>${e(t('section.liveness'))}</h2><ul>${model.liveness.map((l) => `<li>${e(l)}</li>`).join('')}</ul>` : ''}
+${model.liveness.length ? `<h2>${e(t('section.liveness'))}</h2><ul>${model.liveness.map((l) => `<li class="${l.level}" data-type="${e(l.type)}">${e(l.text)} <code class="code">${e(l.type)}</code></li>`).join('')}</ul>` : ''}
 ${
   model.ocr.length
     ? `<h2>${e(t('section.ocr'))}</h2>${model.ocr

@@ -129,7 +129,8 @@ export interface ReportModel {
   timeline: TimelineEntry[];
   segments: SegmentRow[];
   ocr: OcrRow[];
-  liveness: string[];
+  /** The liveness events in words, each with its event type (the code beside it). */
+  liveness: { type: string; level: Level; text: string }[];
   interruptions: string[];
   media: ReportMedia[];
 }
@@ -645,7 +646,7 @@ export function buildReport(input: ReportInput, options: ReportOptions = {}): Re
         e.type.startsWith('face.challenge') ||
         e.type === 'liveness.result',
     )
-    .map((e) => describe(tr, e.type, e.payload).text);
+    .map((e) => ({ type: e.type, ...describe(tr, e.type, e.payload) }));
   const interruptions = events
     .filter(
       (e) =>
