@@ -1,9 +1,10 @@
 /**
- * `dualrec report` for a sample bundle and for a tampered copy: the HTML is self-contained (no
- * external resource: checked in the markup and by loading it in Chromium with every request
- * watched), the verdict and its reason are at the top, and the tampered one says INVALID there.
- * Screenshots of both go to test-results/screenshots/auditor/ (and docs/screenshots/auditor/
- * with DUALREC_UPDATE_SCREENSHOTS=1).
+ * `dualrec report` for a sample bundle and for a tampered copy, in zh-CN and in en: the HTML is
+ * self-contained (no external resource: checked in the markup and by loading it in Chromium with
+ * every request watched), the verdict and its reason are at the top, the tampered one's first
+ * reason is the one `dualrec verify` gives, and Chinese text is drawn with a CJK font (on screen
+ * and in the PDF Chromium prints). Screenshots of all four go to test-results/screenshots/auditor/
+ * (and docs/screenshots/auditor/ with DUALREC_UPDATE_SCREENSHOTS=1).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,21 @@ function externalReferences(html: string): string[] {
     if (!/^data:/.test(m[1] as string)) found.push(m[0]);
   if (/<link\b/i.test(html)) found.push('<link>');
   return found;
+}
+
+/** The platform fonts Chromium used to draw an element's text (DevTools CSS.getPlatformFontsForNode). */
+async function cjkFontsUsed(page: Page, selector: string): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    return fonts.map((f) => f.familyName);
+  } finally {
+    await cdp.detach();
+  }
 }
 
 async function show(page: Page, baseURL: string, html: string, name: string): Promise<string[]> {
@@ -55,16 +71,39 @@ test('the audit report: self-contained, verdict first; a tampered bundle shows I
     expect(dualrec('keygen', '--out', join(dir, 'keys')).status).toBe(0);
     const bundle = join(dir, 'sample.zip');
     expect(dualrec('sample', '--keys', join(dir, 'keys'), '--out', bundle, '--seconds', '3').status).toBe(0);
-    const good = dualrec('report', bundle, '--keys', join(dir, 'keys'), '--out', join(dir, 'good.html'));
-    expect(good.status, good.stderr).toBe(0);
-    expect(good.stdout).toContain('VALID');
-
     const tampered = join(dir, 'tampered.zip');
     const bytes = readFileSync(bundle);
     bytes[400] = (bytes[400] as number) ^ 0x55;
     writeFileSync(tampered, bytes);
-    const bad = dualrec('report', tampered, '--keys', join(dir, 'keys'), '--out', join(dir, 'bad.html'));
-    expect(bad.status).toBe(1);
+    for (const lang of ['zh-CN', 'en']) {
+      const good = dualrec(
+        'report',
+        bundle,
+        '--keys',
+        join(dir, 'keys'),
+        '--lang',
+        lang,
+        '--tz',
+        'Asia/Shanghai',
+        '--out',
+        join(dir, `good.${lang}.html`),
+      );
+      expect(good.status, good.stderr).toBe(0);
+      expect(good.stdout).toContain('VALID');
+      const bad = dualrec(
+        'report',
+        tampered,
+        '--keys',
+        join(dir, 'keys'),
+        '--lang',
+        lang,
+        '--tz',
+        'Asia/Shanghai',
+        '--out',
+        join(dir, `bad.${lang}.html`),
+      );
+      expect(bad.status).toBe(1);
+    }
     // The reason the report puts first must be the one `dualrec verify --keys` puts first (with
     // the decryption key, a flipped byte in a sealed record surfaces as RECORD_AUTH_FAILED).
     const cli = dualrec('verify', tampered, '--keys', join(dir, 'keys'), '--json');
@@ -72,9 +111,11 @@ test('the audit report: self-contained, verdict first; a tampered bundle shows I
     const firstReason = (JSON.parse(cli.stdout) as { reasons: { code: string }[] }).reasons[0]?.code;
     expect(firstReason).toMatch(/^[A-Z_]+$/);
 
-    for (const [name, file, valid] of [
-      ['auditor-report-valid.html', join(dir, 'good.html'), true],
-      ['auditor-report-tampered.html', join(dir, 'bad.html'), false],
+    for (const [name, file, valid, lang] of [
+      ['auditor-report-valid.zh-CN.html', join(dir, 'good.zh-CN.html'), true, 'zh-CN'],
+      ['auditor-report-tampered.zh-CN.html', join(dir, 'bad.zh-CN.html'), false, 'zh-CN'],
+      ['auditor-report-valid.en.html', join(dir, 'good.en.html'), true, 'en'],
+      ['auditor-report-tampered.en.html', join(dir, 'bad.en.html'), false, 'en'],
     ] as const) {
       const html = readFileSync(file, 'utf8');
       expect(externalReferences(html), name).toEqual([]);
@@ -88,13 +129,26 @@ test('the audit report: self-contained, verdict first; a tampered bundle shows I
       await expect(verdict).toHaveAttribute('data-valid', String(valid));
       const box = await verdict.boundingBox();
       expect(box?.y ?? 999).toBeLessThan(300);
+      await expect(page.locator('html')).toHaveAttribute('lang', lang);
       if (!valid) {
-        await expect(verdict).toContainText('INVALID');
+        await expect(verdict).toContainText(lang === 'zh-CN' ? '无效' : 'INVALID');
+        await expect(verdict.locator('li').first()).toHaveAttribute('data-code', firstReason as string);
         await expect(verdict.locator('li').first()).toContainText(firstReason as string);
       } else {
-        await expect(verdict).toContainText('VALID');
+        await expect(verdict).toContainText(lang === 'zh-CN' ? '有效' : 'VALID');
         // Opened with the lender key: the decrypted OCR fields of the sample are in the report.
         await expect(page.locator('body')).toContainText('11010519491231002X');
+      }
+      if (lang === 'zh-CN') {
+        // The heading is drawn with a font that has Chinese glyphs (not a fallback box), and the
+        // printed PDF embeds a CJK font: "Print to PDF" keeps the text.
+        const fonts = await cjkFontsUsed(page, '#verdict');
+        expect(
+          fonts.some((f) => /CJK|SC|Hei|Han|PingFang|YaHei|Droid/i.test(f)),
+          fonts.join(),
+        ).toBe(true);
+        const pdf = (await page.pdf({ format: 'A4' })).toString('latin1');
+        expect(pdf).toMatch(/\/FontName\s*\/[A-Z]{6}\+[^\s/]*(CJK|SC|Hei|Han|Droid)/);
       }
     }
   } finally {

@@ -24,7 +24,13 @@ import {
 import type { OcrCapturedPayload, OcrResultPayload } from '@dualrec/ocr';
 import { beforeAll, describe, expect, it } from 'vitest';
 // @dualrec/report is not a dependency of the test suite package; its source is imported directly.
-import { prepareReport, type ReportModel } from '../../packages/report/src/index.js';
+import {
+  formatInstant,
+  prepareReport,
+  REPORT_MESSAGES,
+  type ReportModel,
+} from '../../packages/report/src/index.js';
+import { englishLeft } from './report-words.js';
 
 const SCRIPT = [
   { id: 'risk', text: '本人已知悉年化利率为百分之十八。' },
@@ -41,7 +47,9 @@ let bundle: Uint8Array;
 const SESSION_START = Date.parse('2026-11-23T08:00:00Z');
 
 /** A session as the SDK writes it; `degraded`: recorded without the face model (no presence). */
-async function sessionBundle(options: { degraded?: boolean } = {}): Promise<Uint8Array> {
+async function sessionBundle(
+  options: { degraded?: boolean; locale?: 'zh-CN' | 'en' } = {},
+): Promise<Uint8Array> {
   const ticketKeys = await generateKeyPairJwk('ticket-signing');
   const encryption = await generateKeyPairJwk('encryption');
   ticketPublic = ticketKeys.publicJwk;
@@ -96,7 +104,7 @@ async function sessionBundle(options: { degraded?: boolean } = {}): Promise<Uint
     log.append(type, payload, sealed ? { sealed } : {});
   const json = (v: unknown) => v as { [k: string]: JsonValue };
 
-  await add('session.start', { locale: 'zh-CN', elderMode: false, mode: 'full' });
+  await add('session.start', { locale: options.locale ?? 'zh-CN', elderMode: false, mode: 'full' });
   await add('support.report', { mode: 'full' });
   await add('consent.given', { scope: 'face-data', textSha256: 'ab'.repeat(32) });
   await writer.addMedia({ name: 'media/id-card-front.jpg', role: 'id-card', mediaType: 'image/jpeg' }, [
@@ -233,7 +241,12 @@ async function sessionBundle(options: { degraded?: boolean } = {}): Promise<Uint
   await add('session.end', { status: 'completed' });
   await writer.finish(log, [
     { name: 'id-front', status: 'passed', summary: { idNumberValid: false } },
-    { name: 'liveness', status: 'passed', summary: { challenges: 2 } },
+    // As the SDK's liveness step writes it: the challenge kinds as a list.
+    {
+      name: 'liveness',
+      status: 'passed',
+      summary: { challenges: ['blink', 'turn-left'], challengesPassed: 2, passiveLive: true },
+    },
     { name: 'recording', status: 'passed', summary: { segments: 2 } },
   ]);
   return sink.bytes();
@@ -250,7 +263,7 @@ function externalReferences(html: string): string[] {
   return found;
 }
 
-const check = (model: ReportModel, name: string) => model.checks.find((c) => c.name === name);
+const check = (model: ReportModel, id: string) => model.checks.find((c) => c.id === id);
 
 describe('audit report on an SDK-shaped session', () => {
   let model: ReportModel;
@@ -263,6 +276,8 @@ describe('audit report on an SDK-shaped session', () => {
       ticketKeys: [ticketPublic],
       decryptionKey: encryptionPrivate,
       now: () => new Date('2026-11-23T09:00:00Z'),
+      locale: 'en',
+      timeZone: 'UTC',
     }));
   });
 
@@ -270,14 +285,14 @@ describe('audit report on an SDK-shaped session', () => {
     expect(model.reasons).toEqual([]);
     expect(model.valid).toBe(true);
     expect(model.opened).toBe(true);
-    expect(check(model, 'Liveness')?.level).toBe('ok');
-    expect(check(model, 'Risk disclosure and confirmations')?.level).toBe('ok');
+    expect(check(model, 'liveness')?.level).toBe('ok');
+    expect(check(model, 'disclosure')?.level).toBe('ok');
     // 60% frontal and a second face 30% of the time in the confirmation: flagged, by segment.
-    expect(check(model, 'Applicant visible throughout')).toMatchObject({ level: 'warn' });
-    expect(check(model, 'Applicant visible throughout')?.detail).toContain('confirm-rate');
-    expect(check(model, 'Applicant visible throughout')?.detail).not.toContain('risk');
-    expect(check(model, 'ID card')?.level).toBe('fail');
-    expect(check(model, 'Continuous recording')?.level).toBe('warn');
+    expect(check(model, 'presence')).toMatchObject({ level: 'warn' });
+    expect(check(model, 'presence')?.detail).toContain('confirm-rate');
+    expect(check(model, 'presence')?.detail).not.toContain('risk');
+    expect(check(model, 'id-card')?.level).toBe('fail');
+    expect(check(model, 'continuity')?.level).toBe('warn');
   });
 
   it('shows the script as shown, with what was read, confirmed and seen per segment', () => {
@@ -300,15 +315,29 @@ describe('audit report on an SDK-shaped session', () => {
   it('lists OCR fields with their validation, the challenges, and the interruptions', () => {
     expect(model.ocr).toHaveLength(1);
     expect(model.ocr[0]?.idNumberValid).toBe(false);
-    expect(model.ocr[0]?.fields).toContainEqual({ name: 'name', value: '张三', status: 'verified' });
+    expect(model.ocr[0]?.fields).toContainEqual({
+      name: 'name',
+      label: 'name',
+      value: '张三',
+      status: 'verified',
+      statusText: 'verified',
+    });
     expect(model.ocr[0]?.fields).toContainEqual({
       name: 'idNumber',
+      label: 'ID number (idNumber)',
       value: '110105194912310021',
       status: 'invalid',
+      statusText: 'invalid',
     });
-    expect(model.liveness).toContain('challenge failed: turn-left (timeout)');
-    expect(model.liveness.filter((l) => l.startsWith('challenge passed'))).toHaveLength(2);
-    expect(model.interruptions.some((i) => i.includes('INTERRUPTED (page-reload), gap 12 s'))).toBe(true);
+    expect(model.liveness).toContainEqual({
+      type: 'face.challenge.failed',
+      level: 'warn',
+      text: 'challenge failed: turn left (turn-left) (timeout)',
+    });
+    expect(model.liveness.filter((l) => l.type === 'face.challenge.passed')).toHaveLength(2);
+    expect(
+      model.interruptions.some((i) => i.includes('INTERRUPTED (page reload (page-reload)), gap 12 s')),
+    ).toBe(true);
     expect(model.interruptions.some((i) => i.endsWith('recording gap: 2600 ms without a chunk'))).toBe(true);
     expect(model.interruptions.some((i) => i.endsWith('the page went to the background (hidden)'))).toBe(
       true,
@@ -318,7 +347,7 @@ describe('audit report on an SDK-shaped session', () => {
   it('words the events it knows, lists the ones it does not, and places events on the recording', () => {
     expect(model.timeline.find((e) => e.type === 'lender.note')).toMatchObject({
       level: 'info',
-      text: 'lender.note',
+      text: 'unrecognised event',
     });
     expect(model.timeline.map((e) => e.type)).toContain('capture.visibility');
     expect(model.timeline.map((e) => e.type)).toContain('face.challenge.start');
@@ -344,7 +373,7 @@ describe('audit report on an SDK-shaped session', () => {
     const video = /<video id="recording-1"[^>]* src="data:video\/webm;base64,([^"]+)"/.exec(html);
     expect(video).not.toBeNull();
     expect(new Uint8Array(Buffer.from(video?.[1] as string, 'base64'))).toEqual(RECORDING);
-    const img = /<img alt="id-card" src="data:image\/jpeg;base64,([^"]+)"/.exec(html);
+    const img = /<img alt="[^"]*" data-role="id-card" src="data:image\/jpeg;base64,([^"]+)"/.exec(html);
     expect(new Uint8Array(Buffer.from(img?.[1] as string, 'base64'))).toEqual(PHOTO);
     expect(html).toContain('data-part="1" data-ms="11000"');
     expect(html).not.toContain(HOSTILE);
@@ -359,12 +388,14 @@ describe('audit report on an SDK-shaped session', () => {
       name: 'degraded.zip',
       ticketKeys: [ticketPublic],
       decryptionKey: encryptionPrivate,
+      locale: 'en',
     });
     expect(degraded.valid).toBe(true);
-    expect(check(degraded, 'Applicant visible throughout')).toEqual({
+    expect(check(degraded, 'presence')).toEqual({
+      id: 'presence',
       name: 'Applicant visible throughout',
       level: 'warn',
-      detail: 'not measured in: risk, confirm-rate (face-model-unavailable)',
+      detail: 'not measured in: risk, confirm-rate (face model unavailable (face-model-unavailable))',
     });
     expect(degraded.timeline.find((e) => e.type === 'recording.degraded')?.level).toBe('warn');
   });
@@ -379,15 +410,79 @@ describe('audit report on an SDK-shaped session', () => {
       name: 'tampered.zip',
       ticketKeys: [ticketPublic],
       decryptionKey: encryptionPrivate,
+      locale: 'en',
     });
     expect(bad.valid).toBe(false);
     expect(bad.opened).toBe(false);
     expect(bad.reasons.length).toBeGreaterThan(0);
     const verdict = badHtml.slice(badHtml.indexOf('id="verdict"'), badHtml.indexOf('</section>'));
     expect(verdict).toContain('INVALID');
-    expect(verdict).toContain(bad.reasons[0]?.split(':')[0] as string);
+    expect(verdict).toContain(bad.reasons[0]?.code as string);
     expect(badHtml).not.toContain('张三');
     expect(badHtml).not.toContain('data:video');
     expect(externalReferences(badHtml)).toEqual([]);
+  });
+
+  it('zh-CN (the session’s language, by default): every check, reason and timeline entry in Chinese', async () => {
+    // sessionBundle() makes new lender keys each time: a bundle of its own for these keys.
+    const { model: zh, html: zhHtml } = await prepareReport({
+      source: bytesSource(await sessionBundle()),
+      name: 'session.zip',
+      ticketKeys: [ticketPublic],
+      decryptionKey: encryptionPrivate,
+      timeZone: 'Asia/Shanghai',
+      now: () => new Date('2026-11-23T09:00:00Z'),
+    });
+    expect(zh.valid).toBe(true);
+    expect(zh.locale).toBe('zh-CN');
+    expect(zhHtml).toContain('<html lang="zh-CN">');
+    // The applicant's own data (the hostile address) and the script's ids are not wording.
+    expect(englishLeft(zhHtml, ['risk', 'rate', 'img', 'src', 'x', 'onerror', 'alert'])).toEqual([]);
+    for (const c of zh.checks) expect(c.name, c.id).toMatch(/[\u4e00-\u9fff]/);
+    for (const e of zh.timeline) expect(e.text, e.type).toMatch(/[\u4e00-\u9fff]/);
+    expect(zh.timeline.find((e) => e.type === 'face.challenge.failed')?.text).toBe(
+      '动作未通过：向左转头（turn-left）（超时（timeout））',
+    );
+    // No raw JSON from the payloads or the step summaries.
+    expect(zhHtml).not.toMatch(/\["|\{"/);
+    expect(zh.steps.find((x) => x.name === 'liveness')?.summary).toBe(
+      '动作数（challenges）：眨眼（blink）、向左转头（turn-left）、通过的动作数（challengesPassed）：2、静默活体确认真人（passiveLive）：是',
+    );
+    expect(zh.timeline.find((e) => e.type === 'lender.note')?.text).toBe(
+      REPORT_MESSAGES['zh-CN']['event.unknown'],
+    );
+    // Dates in the auditor's zone with the offset: 08:00Z is 16:00 in Shanghai.
+    expect(zh.generatedAtText).toBe('2026-11-23 17:00:00 UTC+08:00');
+    expect(zh.timeline[0]?.localTime).toBe(
+      formatInstant(zh.timeline[0]?.wall as string, 'Asia/Shanghai', { timeOnly: true }),
+    );
+    expect(zh.timeline[0]?.localTime).toMatch(/^16:00:0\d$/);
+    expect(zh.interruptions[0]).toMatch(/^2026-11-23 16:00:\d\d UTC\+08:00：/);
+  });
+
+  it('an en session defaults to en, with or without the key; --lang style options win', async () => {
+    const enBundle = await sessionBundle({ locale: 'en' });
+    const opened = await prepareReport({
+      source: bytesSource(enBundle),
+      name: 'en.zip',
+      ticketKeys: [ticketPublic],
+      decryptionKey: encryptionPrivate,
+    });
+    expect(opened.model.locale).toBe('en');
+    // Not opened (no key): read from the clear payload of the first event.
+    const closed = await prepareReport({
+      source: bytesSource(enBundle),
+      name: 'en.zip',
+      ticketKeys: [ticketPublic],
+    });
+    expect(closed.model.opened).toBe(false);
+    expect(closed.model.locale).toBe('en');
+    const asked = await prepareReport({
+      source: bytesSource(enBundle),
+      name: 'en.zip',
+      ticketKeys: [ticketPublic],
+      locale: 'zh-CN',
+    });
+    expect(asked.html).toContain('<html lang="zh-CN">');
   });
 });

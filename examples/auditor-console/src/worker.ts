@@ -2,7 +2,8 @@
  * Verification and the report, off the UI thread. The bundle (a File) is read in slices; the
  * key files are parsed here; nothing is sent anywhere (the page's CSP has connect-src 'none').
  * An RFC 3161 token (`<id>.tsr`, as the lender server stores it) is checked here too, over the
- * bundle's signature, against the TSA certificate when one is given.
+ * bundle's signature, against the TSA certificate when one is given. The last verified evidence
+ * stays here so the language switch re-renders the report without verifying again.
  */
 import {
   blobSource,
@@ -14,22 +15,61 @@ import {
   toPublicJwk,
   ZipArchive,
 } from '@dualrec/evidence';
-import { prepareReport, type ReportTimestamp } from '@dualrec/report';
+import {
+  prepareReport,
+  type ReportInput,
+  type ReportLocale,
+  type ReportMessageKey,
+  type ReportMessageOverrides,
+  type ReportModel,
+  type ReportTimestamp,
+  renderReport,
+} from '@dualrec/report';
 
-export interface ConsoleRequest {
-  bundle: File;
-  keyFiles: { name: string; text: string }[];
-  /** Optional: the bundle's RFC 3161 token (.tsr) and the TSA certificate (PEM) to check it with. */
-  timestamp?: { token: Uint8Array; certificatePem?: string };
-}
+export type ConsoleRequest =
+  | {
+      type: 'verify';
+      bundle: File;
+      keyFiles: { name: string; text: string }[];
+      /** Optional: the bundle's RFC 3161 token (.tsr) and the TSA certificate (PEM) to check it with. */
+      timestamp?: { token: Uint8Array; certificatePem?: string };
+      locale: ReportLocale;
+      messages?: ReportMessageOverrides;
+    }
+  /** The last verified bundle's report again, in another language. */
+  | { type: 'render'; locale: ReportLocale; messages?: ReportMessageOverrides };
 
 export type ConsoleMessage =
   | { type: 'progress'; phase: string; fraction: number }
-  | { type: 'done'; valid: boolean; reasons: string[]; html: string; opened: boolean }
-  | { type: 'failed'; message: string };
+  | {
+      type: 'done';
+      valid: boolean;
+      reasons: { code: string; text: string }[];
+      html: string;
+      opened: boolean;
+      locale: ReportLocale;
+    }
+  /** `key`: a console message to show in the page's language; otherwise `message` as it came. */
+  | {
+      type: 'failed';
+      message: string;
+      key?: ReportMessageKey;
+      values?: Record<string, string>;
+      errorCode?: string;
+    };
+
+/** A failure the page words itself (in its language), from the shared catalogue. */
+export class ConsoleError extends Error {
+  constructor(
+    readonly key: ReportMessageKey,
+    readonly values: Record<string, string> = {},
+  ) {
+    super(`${key} ${JSON.stringify(values)}`);
+  }
+}
 
 /** Sorts the lender's JWK files into the ticket-signing public key and the encryption private key. */
-export function sortKeys(files: ConsoleRequest['keyFiles']): {
+export function sortKeys(files: { name: string; text: string }[]): {
   ticketKeys: PublicJwk[];
   decryptionKey?: PrivateJwk;
 } {
@@ -40,7 +80,7 @@ export function sortKeys(files: ConsoleRequest['keyFiles']): {
     try {
       jwk = JSON.parse(file.text) as Record<string, unknown>;
     } catch {
-      throw new Error(`${file.name} is not a JWK (JSON) file`);
+      throw new ConsoleError('console.error.notJwk', { file: file.name });
     }
     const isEncryption =
       jwk.use === 'enc' || String(jwk.alg ?? '').startsWith('ECDH') || /encryption/.test(file.name);
@@ -51,8 +91,7 @@ export function sortKeys(files: ConsoleRequest['keyFiles']): {
       ticketKeys.push(toPublicJwk(jwk));
     }
   }
-  if (ticketKeys.length === 0)
-    throw new Error('no ticket-signing key among the files (ticket-signing.public.jwk)');
+  if (ticketKeys.length === 0) throw new ConsoleError('console.error.noTicketKey');
   return { ticketKeys, ...(decryptionKey ? { decryptionKey } : {}) };
 }
 
@@ -61,7 +100,7 @@ const post = (message: ConsoleMessage) => (self as unknown as Worker).postMessag
 /** The token checked over the bundle's signature file, in the report's terms. */
 async function timestampFor(
   source: RandomAccessSource,
-  timestamp: NonNullable<ConsoleRequest['timestamp']>,
+  timestamp: NonNullable<Extract<ConsoleRequest, { type: 'verify' }>['timestamp']>,
 ): Promise<ReportTimestamp> {
   let signature: Uint8Array;
   try {
@@ -84,21 +123,59 @@ async function timestampFor(
   };
 }
 
+let last: ReportInput | null = null;
+
+function done(model: ReportModel, html: string): void {
+  post({
+    type: 'done',
+    valid: model.valid,
+    reasons: model.reasons.map((r) => ({ code: r.code, text: r.text })),
+    html,
+    opened: model.opened,
+    locale: model.locale,
+  });
+}
+
 self.addEventListener('message', async (event: MessageEvent<ConsoleRequest>) => {
+  const request = event.data;
   try {
-    const { ticketKeys, decryptionKey } = sortKeys(event.data.keyFiles);
-    const source = blobSource(event.data.bundle);
-    const timestamp = event.data.timestamp ? await timestampFor(source, event.data.timestamp) : null;
-    const { model, html } = await prepareReport({
+    if (request.type === 'render') {
+      if (!last) return;
+      const { model, html } = await renderReport(last, {
+        locale: request.locale,
+        ...(request.messages ? { messages: request.messages } : {}),
+      });
+      done(model, html);
+      return;
+    }
+    last = null;
+    const { ticketKeys, decryptionKey } = sortKeys(request.keyFiles);
+    const source = blobSource(request.bundle);
+    const timestamp = request.timestamp ? await timestampFor(source, request.timestamp) : null;
+    const { model, html, input } = await prepareReport({
       source,
-      name: event.data.bundle.name,
+      name: request.bundle.name,
       ticketKeys,
       ...(decryptionKey ? { decryptionKey } : {}),
       timestamp,
+      locale: request.locale,
+      ...(request.messages ? { messages: request.messages } : {}),
       onProgress: (phase, fraction) => post({ type: 'progress', phase, fraction }),
     });
-    post({ type: 'done', valid: model.valid, reasons: model.reasons, html, opened: model.opened });
+    last = input;
+    done(model, html);
   } catch (error) {
-    post({ type: 'failed', message: (error as Error).message });
+    post(
+      error instanceof ConsoleError
+        ? { type: 'failed', message: error.message, key: error.key, values: error.values }
+        : {
+            type: 'failed',
+            message: (error as Error).message,
+            // A DualrecError: the page words it from its code (ERROR_MESSAGES, zh-CN and en).
+            ...(typeof (error as { code?: unknown }).code === 'string'
+              ? { errorCode: (error as { code: string }).code }
+              : {}),
+          },
+    );
   }
 });

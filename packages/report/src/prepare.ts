@@ -4,6 +4,7 @@
  * data: URLs so the report needs nothing else. Used by `dualrec report` and the auditor console.
  */
 import {
+  EVENTS_FILE,
   type OpenedEvent,
   openBundle,
   type PrivateJwk,
@@ -12,9 +13,17 @@ import {
   readTicketUnverified,
   sha256Hex,
   verify,
+  ZipArchive,
 } from '@dualrec/evidence';
 import { renderReportHtml } from './html.js';
-import { buildReport, type ReportMedia, type ReportModel, type ReportTimestamp } from './model.js';
+import { isReportLocale, type ReportLocale, type ReportMessageOverrides } from './i18n.js';
+import {
+  buildReport,
+  type ReportInput,
+  type ReportMedia,
+  type ReportModel,
+  type ReportTimestamp,
+} from './model.js';
 
 export interface PrepareReportOptions {
   source: RandomAccessSource;
@@ -27,6 +36,44 @@ export interface PrepareReportOptions {
   /** Reports progress: 'verifying', 'decrypting', 'rendering' with a 0–1 fraction. */
   onProgress?: (phase: 'reading' | 'verifying' | 'decrypting' | 'rendering', fraction: number) => void;
   now?: () => Date;
+  /** The report's language; default: the bundle's (session.start's locale), else zh-CN. */
+  locale?: ReportLocale;
+  /** IANA time zone for the dates (default: this machine's or browser's). */
+  timeZone?: string;
+  /** The lender's own wording (see checkReportMessages). */
+  messages?: ReportMessageOverrides;
+}
+
+/**
+ * The language the applicant's session ran in (session.start's `locale`, a clear field of the
+ * first event), or null. Read without the key and without trusting it for anything but the
+ * choice of language: a damaged bundle simply gives null.
+ *
+ * @example
+ * ```ts
+ * const locale = (await bundleLocale(source)) ?? 'zh-CN';
+ * ```
+ */
+export async function bundleLocale(source: RandomAccessSource): Promise<ReportLocale | null> {
+  try {
+    const archive = await ZipArchive.open(source);
+    const entry = archive.get(EVENTS_FILE);
+    if (!entry) return null;
+    for await (const chunk of archive.stream(entry)) {
+      const text = new TextDecoder().decode(chunk);
+      const newline = text.indexOf('\n');
+      const first = JSON.parse(newline < 0 ? text : text.slice(0, newline)) as {
+        type?: unknown;
+        payload?: { locale?: unknown };
+      };
+      return first.type === 'session.start' && isReportLocale(first.payload?.locale)
+        ? first.payload.locale
+        : null;
+    }
+  } catch {
+    // Not readable: the caller falls back to its default language.
+  }
+  return null;
 }
 
 function toBase64(bytes: Uint8Array): string {
@@ -37,7 +84,7 @@ function toBase64(bytes: Uint8Array): string {
 
 export async function prepareReport(
   options: PrepareReportOptions,
-): Promise<{ model: ReportModel; html: string }> {
+): Promise<{ model: ReportModel; html: string; input: ReportInput }> {
   const { source } = options;
   const progress = options.onProgress ?? (() => undefined);
   progress('reading', 0);
@@ -76,7 +123,10 @@ export async function prepareReport(
     }
   }
   progress('rendering', 0.9);
-  const model = buildReport({
+  const fromEvents = events?.find((e) => e.type === 'session.start')?.payload.locale;
+  const locale =
+    options.locale ?? (isReportLocale(fromEvents) ? fromEvents : ((await bundleLocale(source)) ?? 'zh-CN'));
+  const input: ReportInput = {
     source: options.name,
     bundleSha256,
     bundleSize: source.size,
@@ -86,8 +136,35 @@ export async function prepareReport(
     timestamp: options.timestamp ?? null,
     ticketClaims: verdict.manifest ? (readTicketUnverified(verdict.manifest.ticket)?.claims ?? null) : null,
     generatedAt: (options.now?.() ?? new Date()).toISOString(),
+  };
+  const model = buildReport(input, {
+    locale,
+    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+    ...(options.messages ? { messages: options.messages } : {}),
   });
-  const html = await renderReportHtml(model);
+  const html = await renderReportHtml(model, options.messages ? { messages: options.messages } : {});
   progress('rendering', 1);
-  return { model, html };
+  // `input` lets a caller render the same evidence in another language without verifying again.
+  return { model, html, input };
+}
+
+/**
+ * The same evidence (prepareReport's `input`) as a model and a page in another language or time
+ * zone, without verifying or decrypting again: the auditor console's language switch.
+ *
+ * @example
+ * ```ts
+ * const { input } = await prepareReport({ source, name, ticketKeys, locale: 'zh-CN' });
+ * const { html } = await renderReport(input, { locale: 'en' });
+ * ```
+ */
+export async function renderReport(
+  input: ReportInput,
+  options: { locale: ReportLocale; timeZone?: string; messages?: ReportMessageOverrides },
+): Promise<{ model: ReportModel; html: string }> {
+  const model = buildReport(input, options);
+  return {
+    model,
+    html: await renderReportHtml(model, options.messages ? { messages: options.messages } : {}),
+  };
 }

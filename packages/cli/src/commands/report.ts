@@ -2,12 +2,20 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DualrecError, SIGNATURE_FILE, ZipArchive } from '@dualrec/evidence';
-import { prepareReport, type ReportTimestamp } from '@dualrec/report';
+import {
+  checkReportMessages,
+  isReportLocale,
+  prepareReport,
+  type ReportMessageOverrides,
+  type ReportTimestamp,
+  resolveTimeZone,
+} from '@dualrec/report';
 import { describeToken, openFileSource, verifyTimestampToken } from '@dualrec/server';
 import { type Command, EXIT, parseCommandArgs } from '../io.js';
 import { KEY_FILES, loadLenderKeys, requireKey } from './keygen.js';
 
 const usage = `Usage: dualrec report FILE --keys DIR [--out report.html] [--tsr TOKEN] [--tsa-cert PEM]
+                      [--lang zh-CN|en] [--tz ZONE] [--messages FILE.json]
 
 Writes one self-contained HTML audit report (no external requests; print it to PDF): the verdict
 and every check first, the session, ticket and device key facts, the recording with clickable
@@ -19,6 +27,12 @@ read aloud and confirmed, liveness, OCR fields, interruptions, the timeline, and
   --out FILE      where to write (default: FILE with .report.html)
   --tsr TOKEN     the RFC 3161 token (default: FILE with .tsr, when present, as the server stores it)
   --tsa-cert PEM  the TSA certificate to verify the token with (default: DIR/tsa.crt when present)
+  --lang LOCALE   the report's language, zh-CN or en (default: the session's language recorded in
+                  the bundle, else zh-CN)
+  --tz ZONE       IANA time zone for every date, shown with its UTC offset (default: this
+                  machine's, e.g. TZ=Asia/Shanghai)
+  --messages FILE the lender's own wording: JSON { "zh-CN": { key: text }, "en": { … } } with keys
+                  of @dualrec/report's REPORT_MESSAGES (docs/auditor.md)
 Exit status: 0 when the bundle is valid, 1 when it is not (the report is written either way).
 `;
 
@@ -66,6 +80,9 @@ export const reportCommand: Command = {
         out: { type: 'string' },
         tsr: { type: 'string' },
         'tsa-cert': { type: 'string' },
+        lang: { type: 'string' },
+        tz: { type: 'string' },
+        messages: { type: 'string' },
       },
       strict: true,
       allowPositionals: true,
@@ -73,6 +90,22 @@ export const reportCommand: Command = {
     const [file] = positionals;
     if (!file || !values.keys)
       throw new DualrecError('BAD_USAGE', { detail: 'FILE and --keys DIR are required' });
+    if (values.lang !== undefined && !isReportLocale(values.lang))
+      throw new DualrecError('BAD_USAGE', { detail: `--lang must be zh-CN or en, not ${values.lang}` });
+    const timeZone = resolveTimeZone(values.tz);
+    let messages: ReportMessageOverrides | undefined;
+    if (values.messages) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(await readFile(resolve(values.messages), 'utf8'));
+      } catch (cause) {
+        throw new DualrecError('BAD_USAGE', {
+          detail: `--messages ${values.messages} is not a readable JSON file`,
+          cause,
+        });
+      }
+      messages = checkReportMessages(parsed);
+    }
     const bundle = resolve(file);
     const keys = await loadLenderKeys(resolve(values.keys));
     const ticketKey = requireKey(keys.ticketSigningPublic, values.keys, KEY_FILES.ticketSigningPublic);
@@ -93,13 +126,18 @@ export const reportCommand: Command = {
         ticketKeys: [ticketKey],
         ...(keys.encryptionPrivate ? { decryptionKey: keys.encryptionPrivate } : {}),
         timestamp,
+        timeZone,
+        ...(values.lang ? { locale: values.lang } : {}),
+        ...(messages ? { messages } : {}),
       });
       const out = resolve(
         values.out ?? join(dirname(bundle), `${basename(bundle).replace(/\.zip$/, '')}.report.html`),
       );
       await writeFile(out, html);
+      // The status line stays in the verifier's terms (codes), like `dualrec verify`, for scripts.
+      const first = model.reasons[0];
       io.stdout.write(
-        `${out}: ${model.valid ? 'VALID' : 'INVALID'}${model.reasons.length ? ` — ${model.reasons[0]}` : ''}\n`,
+        `${out}: ${model.valid ? 'VALID' : 'INVALID'}${first ? ` — ${first.code}${first.file ? ` (${first.file})` : ''}: ${first.detail}` : ''} [${model.locale}]\n`,
       );
       return model.valid ? EXIT.ok : EXIT.failed;
     } finally {

@@ -8,6 +8,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SIGNATURE_FILE, ZipArchive } from '@dualrec/evidence';
+import { formatInstant } from '@dualrec/report';
 import { KEY_FILES, LocalTsa, openFileSource } from '@dualrec/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
@@ -36,12 +37,15 @@ async function signatureOf(bundle: string): Promise<Uint8Array> {
 
 /** The report's "RFC 3161 time-stamp" row: its level class and its detail text. */
 function timestampRow(html: string): { level: string; detail: string } {
-  const row = /<td class="(\w+)">[^<]*<\/td><th scope="row">RFC 3161 time-stamp<\/th><td>([^<]*)<\/td>/.exec(
+  const row = /<tr data-check="timestamp" data-level="(\w+)">.*?<th scope="row">[^<]*<\/th><td>([^<]*)/.exec(
     html,
   );
   if (!row) throw new Error('no time-stamp row in the report');
   return { level: row[1] as string, detail: row[2] as string };
 }
+
+/** The report in English with UTC dates, as these checks read its wording. */
+const report = (...args: string[]) => run('report', ...args, '--lang', 'en', '--tz', 'UTC');
 
 let dir: string;
 let keys: string;
@@ -73,20 +77,11 @@ afterAll(async () => {
 describe('dualrec report: the RFC 3161 token beside the bundle', () => {
   it('verified with the TSA certificate: the time and the TSA, marked verified', async () => {
     const out = join(dir, 'verified.html');
-    const result = await run(
-      'report',
-      bundle,
-      '--keys',
-      keys,
-      '--tsa-cert',
-      tsa.certificatePath,
-      '--out',
-      out,
-    );
+    const result = await report(bundle, '--keys', keys, '--tsa-cert', tsa.certificatePath, '--out', out);
     expect(result.code, result.stderr).toBe(0);
     const row = timestampRow(await readFile(out, 'utf8'));
     expect(row.level).toBe('ok');
-    expect(row.detail).toContain(genTime);
+    expect(row.detail).toContain(formatInstant(genTime, 'UTC'));
     expect(row.detail).toContain('dualrec local TSA');
     expect(row.detail).toContain('(token verified)');
   });
@@ -98,23 +93,22 @@ describe('dualrec report: the RFC 3161 token beside the bundle', () => {
       await copyFile(join(keys, name), join(withCert, name));
     await copyFile(tsa.certificatePath, join(withCert, 'tsa.crt'));
     const out = join(dir, 'from-key-folder.html');
-    expect((await run('report', bundle, '--keys', withCert, '--out', out)).code).toBe(0);
+    expect((await report(bundle, '--keys', withCert, '--out', out)).code).toBe(0);
     expect(timestampRow(await readFile(out, 'utf8')).level).toBe('ok');
   });
 
   it('without a certificate: the time is shown, marked not checked', async () => {
     const out = join(dir, 'unchecked.html');
-    expect((await run('report', bundle, '--keys', keys, '--out', out)).code).toBe(0);
+    expect((await report(bundle, '--keys', keys, '--out', out)).code).toBe(0);
     const row = timestampRow(await readFile(out, 'utf8'));
     expect(row.level).toBe('warn');
-    expect(row.detail).toContain(genTime);
+    expect(row.detail).toContain(formatInstant(genTime, 'UTC'));
     expect(row.detail).toContain('not checked');
   });
 
   it("another bundle's token: the time-stamp row says INVALID", async () => {
     const out = join(dir, 'swapped.html');
-    const result = await run(
-      'report',
+    const result = await report(
       bundle,
       '--keys',
       keys,
@@ -137,7 +131,7 @@ describe('dualrec report: the RFC 3161 token beside the bundle', () => {
     await writeFile(damaged, new TextEncoder().encode('not a time-stamp token'));
     for (const certArgs of [[], ['--tsa-cert', tsa.certificatePath]]) {
       const out = join(dir, `damaged-${certArgs.length}.html`);
-      const result = await run('report', bundle, '--keys', keys, '--tsr', damaged, ...certArgs, '--out', out);
+      const result = await report(bundle, '--keys', keys, '--tsr', damaged, ...certArgs, '--out', out);
       expect(result.code, result.stderr).toBe(0);
       const row = timestampRow(await readFile(out, 'utf8'));
       expect(row.level).toBe('fail');
@@ -147,7 +141,7 @@ describe('dualrec report: the RFC 3161 token beside the bundle', () => {
 
   it('no token beside the bundle: said so', async () => {
     const out = join(dir, 'none.html');
-    expect((await run('report', other, '--keys', keys, '--out', out)).code).toBe(0);
+    expect((await report(other, '--keys', keys, '--out', out)).code).toBe(0);
     expect(timestampRow(await readFile(out, 'utf8'))).toEqual({
       level: 'warn',
       detail: 'no time-stamp token beside the bundle',
