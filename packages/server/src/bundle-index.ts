@@ -1,6 +1,7 @@
 /**
- * The server's index: issued tickets (their single-use nonces) and received bundles (verdict,
- * hash, where the bytes are, the receipt). SQLite (better-sqlite3) with no set-up by default;
+ * The server's index: issued tickets (their single-use nonces), uploads (which ticket each was
+ * created with, and when by the server's clock) and received bundles (verdict, hash, where the
+ * bytes are, the receipt). SQLite (better-sqlite3) with no set-up by default;
  * PostgreSQL (pg) when several server instances share one index. Both run the same SQL; the one
  * that matters for safety is `claimNonce`, a single conditional UPDATE, so two instances racing
  * with the same replayed ticket cannot both accept it.
@@ -21,6 +22,15 @@ export interface TicketRecord {
   expiresAt: string;
   /** The upload that used the nonce; null while unused. */
   usedBy: string | null;
+}
+
+/** One tus upload as the server accepted it: with which ticket, and when by the server's clock. */
+export interface UploadRecord {
+  uploadId: string;
+  /** The nonce of the ticket the upload was created with. */
+  nonce: string;
+  /** When this server accepted the ticket and created the upload (the server's clock, ISO 8601). */
+  createdAt: string;
 }
 
 export type BundleStatus = 'valid' | 'quarantined';
@@ -45,6 +55,9 @@ export interface BundleIndex {
   getTicket(nonce: string): Promise<TicketRecord | null>;
   /** Marks the nonce used by `uploadId`; false when another upload already used it (a replay). */
   claimNonce(nonce: string, uploadId: string): Promise<boolean>;
+  /** Records which ticket an upload was created with, and when (see receive.ts: expiry at receipt). */
+  addUpload(upload: UploadRecord): Promise<void>;
+  getUpload(uploadId: string): Promise<UploadRecord | null>;
   putBundle(bundle: BundleRecord): Promise<void>;
   getBundle(uploadId: string): Promise<BundleRecord | null>;
   listBundles(options?: { status?: BundleStatus; limit?: number }): Promise<BundleRecord[]>;
@@ -77,6 +90,11 @@ const SCHEMA = [
     timestamp_json TEXT
   )`,
   'CREATE INDEX IF NOT EXISTS bundles_received ON bundles (received_at)',
+  `CREATE TABLE IF NOT EXISTS uploads (
+    upload_id TEXT PRIMARY KEY,
+    nonce TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  )`,
 ];
 
 type Row = Record<string, unknown>;
@@ -94,6 +112,11 @@ function ticketFrom(row: Row | undefined): TicketRecord | null {
     expiresAt: String(row.expires_at),
     usedBy: row.used_by === null || row.used_by === undefined ? null : String(row.used_by),
   };
+}
+
+function uploadFrom(row: Row | undefined): UploadRecord | null {
+  if (!row) return null;
+  return { uploadId: String(row.upload_id), nonce: String(row.nonce), createdAt: String(row.created_at) };
 }
 
 function bundleFrom(row: Row | undefined): BundleRecord | null {
@@ -153,6 +176,8 @@ function statements(p: (n: number) => string) {
     addTicket: `INSERT INTO tickets (${TICKET_COLUMNS}) VALUES (${list(9)})`,
     getTicket: `SELECT ${TICKET_COLUMNS} FROM tickets WHERE nonce = ${p(1)}`,
     claimNonce: `UPDATE tickets SET used_by = ${p(1)} WHERE nonce = ${p(2)} AND (used_by IS NULL OR used_by = ${p(3)})`,
+    addUpload: `INSERT INTO uploads (upload_id, nonce, created_at) VALUES (${list(3)})`,
+    getUpload: `SELECT upload_id, nonce, created_at FROM uploads WHERE upload_id = ${p(1)}`,
     putBundle: `INSERT INTO bundles (${BUNDLE_COLUMNS}) VALUES (${list(9)})
       ON CONFLICT (upload_id) DO UPDATE SET session_id = excluded.session_id, status = excluded.status,
         bundle_sha256 = excluded.bundle_sha256, size = excluded.size, received_at = excluded.received_at,
@@ -178,6 +203,8 @@ export async function openSqliteIndex(path: string): Promise<BundleIndex> {
     addTicket: db.prepare(q.addTicket),
     getTicket: db.prepare(q.getTicket),
     claimNonce: db.prepare(q.claimNonce),
+    addUpload: db.prepare(q.addUpload),
+    getUpload: db.prepare(q.getUpload),
     putBundle: db.prepare(q.putBundle),
     getBundle: db.prepare(q.getBundle),
     listAll: db.prepare(q.listAll),
@@ -193,6 +220,12 @@ export async function openSqliteIndex(path: string): Promise<BundleIndex> {
     },
     async claimNonce(nonce, uploadId) {
       return prepared.claimNonce.run(uploadId, nonce, uploadId).changes === 1;
+    },
+    async addUpload(u) {
+      prepared.addUpload.run(u.uploadId, u.nonce, u.createdAt);
+    },
+    async getUpload(uploadId) {
+      return uploadFrom(prepared.getUpload.get(uploadId) as Row | undefined);
     },
     async putBundle(b) {
       prepared.putBundle.run(...bundleValues(b));
@@ -239,6 +272,12 @@ export async function openPostgresIndex(url: string): Promise<BundleIndex> {
     },
     async claimNonce(nonce, uploadId) {
       return (await pool.query(q.claimNonce, [uploadId, nonce, uploadId])).rowCount === 1;
+    },
+    async addUpload(u) {
+      await pool.query(q.addUpload, [u.uploadId, u.nonce, u.createdAt]);
+    },
+    async getUpload(uploadId) {
+      return uploadFrom((await pool.query(q.getUpload, [uploadId])).rows[0]);
     },
     async putBundle(b) {
       await pool.query(q.putBundle, bundleValues(b));

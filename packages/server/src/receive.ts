@@ -6,8 +6,9 @@
  */
 import { type PublicJwk, readTicketUnverified, SIGNATURE_FILE, verify, ZipArchive } from '@dualrec/evidence';
 import type { Receipt } from '@dualrec/upload';
-import type { BundleIndex, BundleRecord } from './bundle-index.js';
+import type { BundleIndex, BundleRecord, TicketRecord } from './bundle-index.js';
 import type { BundleStorage } from './bundle-storage.js';
+import { DEFAULT_CLOCK_SKEW_SECONDS, ticketWindowProblem } from './tickets.js';
 import type { Timestamper } from './timestamp.js';
 
 export { openFileSource } from './bundle-storage.js';
@@ -20,6 +21,8 @@ export interface ReceiveContext {
   timestamper: Timestamper | null;
   /** Clock seam for tests. */
   now?: () => Date;
+  /** Tolerance for the ticket's validity window against this server's clock (default 60 s). */
+  clockSkewSeconds?: number;
 }
 
 export interface ReceiveInput {
@@ -54,8 +57,12 @@ export async function receiveBundle(context: ReceiveContext, input: ReceiveInput
       if (!issued) reasons.push('TICKET_UNKNOWN: the ticket was not issued by this server');
       else if (issued.sessionId !== manifest.sessionId)
         reasons.push(`TICKET_SESSION_MISMATCH: the ticket was issued for session ${issued.sessionId}`);
-      else if (!(await context.index.claimNonce(issued.nonce, input.uploadId)))
-        reasons.push(`TICKET_REPLAYED: nonce already used by upload ${issued.usedBy ?? '?'}`);
+      else {
+        const late = await serverClockProblem(context, input.uploadId, issued, receivedAt);
+        if (late) reasons.push(late);
+        else if (!(await context.index.claimNonce(issued.nonce, input.uploadId)))
+          reasons.push(`TICKET_REPLAYED: nonce already used by upload ${issued.usedBy ?? '?'}`);
+      }
       if (reasons.length === 0) {
         const archive = await ZipArchive.open(source);
         const entry = archive.get(SIGNATURE_FILE);
@@ -104,6 +111,28 @@ export async function receiveBundle(context: ReceiveContext, input: ReceiveInput
   };
   await context.index.putBundle(record);
   return receiptOf(record);
+}
+
+/**
+ * The ticket's validity judged by this server's clock, not the device's `startedAt`: at the time
+ * the server accepted the ticket and created the upload (recorded in the index), or — for an
+ * upload the index has no record of (a lender calling receiveBundle on its own uploads) — now.
+ * An upload begun in time may finish after the ticket expired (a slow network resumes).
+ */
+async function serverClockProblem(
+  context: ReceiveContext,
+  uploadId: string,
+  issued: TicketRecord,
+  receivedAt: string,
+): Promise<string | null> {
+  const upload = await context.index.getUpload(uploadId);
+  const at = upload?.nonce === issued.nonce ? upload.createdAt : receivedAt;
+  return ticketWindowProblem(
+    { issuedAt: Date.parse(issued.issuedAt), expiresAt: Date.parse(issued.expiresAt) },
+    Date.parse(at),
+    context.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS,
+    upload ? "by the server's clock the upload was created at" : "by the server's clock it is",
+  );
 }
 
 export function receiptOf(record: BundleRecord): Receipt {

@@ -39,7 +39,12 @@ import { KEY_FILES, loadLenderKeys, requireKey } from './keys.js';
 import { PgLocker } from './pg-locker.js';
 import { receiptOf, receiveBundle } from './receive.js';
 import { type StaticMount, serveStatic } from './static-files.js';
-import { mintTicket, parseTicketRequest } from './tickets.js';
+import {
+  DEFAULT_CLOCK_SKEW_SECONDS,
+  mintTicket,
+  parseTicketRequest,
+  ticketWindowProblem,
+} from './tickets.js';
 import { httpTsa, LocalTsa, type Timestamper } from './timestamp.js';
 
 export const UPLOAD_PATH = '/v1/uploads';
@@ -80,6 +85,15 @@ export interface ServerOptions {
   maxBundleBytes?: number;
   /** Ticket lifetime (default 30 minutes). */
   ticketTtlSeconds?: number;
+  /**
+   * Tolerated difference between this server's clock and the clock that issued a ticket, seconds
+   * (default 60). A ticket is accepted for a new upload, and a bundle filed as valid, only when the
+   * upload was created between the ticket's `iat`/`nbf` − skew and `exp` + skew by THIS server's
+   * clock; the device's own `manifest.startedAt` is never the only judge.
+   */
+  clockSkewSeconds?: number;
+  /** Clock seam for tests (default the system clock). */
+  now?: () => Date;
   /** A pino logger of your own; otherwise JSON lines to stdout at `logLevel` (default info). */
   logger?: Logger;
   logLevel?: 'silent' | 'error' | 'warn' | 'info' | 'debug';
@@ -163,6 +177,8 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
   const lenderId = options.lenderId ?? 'dualrec-demo-lender';
   const allowedOrigins = options.allowedOrigins ?? [];
   const maxBundleBytes = options.maxBundleBytes ?? 512 * 1024 * 1024;
+  const now = options.now ?? (() => new Date());
+  const clockSkewSeconds = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
 
   const tus = new TusServer({
     path: UPLOAD_PATH,
@@ -180,17 +196,34 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
         throw { status_code: 400, body: 'Upload-Metadata must carry "ticket" and "sessionId"\n' };
       const check = await checkTicketSignature(ticket, [ticketPublic]);
       if (!check.ok) throw { status_code: 403, body: `the ticket is not valid: ${check.detail}\n` };
-      if (check.claims.sid !== sessionId)
-        throw { status_code: 403, body: 'the ticket is for another session\n' };
-      const issued = await index.getTicket(check.claims.nonce);
+      const { claims } = check;
+      if (claims.sid !== sessionId) throw { status_code: 403, body: 'the ticket is for another session\n' };
+      const at = now().getTime();
+      const nbf = (claims as { nbf?: unknown }).nbf;
+      const late = ticketWindowProblem(
+        {
+          issuedAt: claims.iat * 1000,
+          expiresAt: claims.exp * 1000,
+          ...(typeof nbf === 'number' ? { notBefore: nbf * 1000 } : {}),
+        },
+        at,
+        clockSkewSeconds,
+      );
+      if (late) throw { status_code: 403, body: `the ticket cannot be used now: ${late}\n` };
+      const issued = await index.getTicket(claims.nonce);
       if (!issued) throw { status_code: 403, body: 'the ticket was not issued by this server\n' };
       if (issued.usedBy) throw { status_code: 403, body: 'this ticket has already been used for a bundle\n' };
+      await index.addUpload({
+        uploadId: upload.id,
+        nonce: issued.nonce,
+        createdAt: new Date(at).toISOString(),
+      });
       log.info({ uploadId: upload.id, sessionId, size: upload.size ?? null }, 'upload created');
       return { metadata: { sessionId } };
     },
     async onUploadFinish(_req, upload) {
       const receipt = await receiveBundle(
-        { storage, index, ticketKeys: [ticketPublic], timestamper },
+        { storage, index, ticketKeys: [ticketPublic], timestamper, now, clockSkewSeconds },
         {
           uploadId: upload.id,
           declaredSessionId: upload.metadata?.sessionId ?? null,
@@ -268,6 +301,7 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
           recipients: [recipient],
           ...request,
           ...(options.ticketTtlSeconds ? { ttlSeconds: options.ticketTtlSeconds } : {}),
+          now: now().getTime(),
         });
         log.info({ sessionId: grant.sessionId, scriptId: request.scriptId }, 'ticket issued');
         return sendJson(res, 201, grant, corsHeaders(req));

