@@ -1,7 +1,7 @@
 /**
  * What happens when an upload completes: verify the bundle without decrypting it (the server
  * holds the ticket key, and needs no plaintext), check the ticket's nonce was issued here and is
- * used once, time-stamp the manifest signature, and file the bundle as received or in quarantine
+ * used once — by a bundle that verified, never by one that failed — time-stamp the manifest signature, and file the bundle as received or in quarantine
  * with the reasons. Nothing is ever deleted here: an invalid bundle is evidence of something too.
  */
 import { type PublicJwk, readTicketUnverified, SIGNATURE_FILE, verify, ZipArchive } from '@dualrec/evidence';
@@ -60,13 +60,16 @@ export async function receiveBundle(context: ReceiveContext, input: ReceiveInput
       else {
         const late = await serverClockProblem(context, input.uploadId, issued, receivedAt);
         if (late) reasons.push(late);
-        else if (!(await context.index.claimNonce(issued.nonce, input.uploadId)))
-          reasons.push(`TICKET_REPLAYED: nonce already used by upload ${issued.usedBy ?? '?'}`);
-      }
-      if (reasons.length === 0) {
-        const archive = await ZipArchive.open(source);
-        const entry = archive.get(SIGNATURE_FILE);
-        if (entry) signature = await archive.read(entry, 64 * 1024);
+        // Only a bundle that verified may use the nonce up: the ticket is readable in every
+        // manifest, so a failing bundle that burnt it would lock the genuine device out.
+        else if (reasons.length === 0) {
+          const archive = await ZipArchive.open(source);
+          const entry = archive.get(SIGNATURE_FILE);
+          if (entry) signature = await archive.read(entry, 64 * 1024);
+          // Last step, after everything that can fail: a claimed nonce is never given back.
+          if (!(await context.index.claimNonce(issued.nonce, input.uploadId)))
+            reasons.push(`TICKET_REPLAYED: nonce already used by upload ${issued.usedBy ?? '?'}`);
+        }
       }
     } else if (reasons.length === 0) {
       reasons.push('MANIFEST_UNREADABLE: no manifest');

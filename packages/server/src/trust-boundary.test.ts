@@ -4,14 +4,15 @@
  * nonce burnt only by a bundle that verified, one live upload per ticket, and the HTTP server's
  * timeouts and file modes.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateDeviceKey } from '@dualrec/evidence';
 import { uploadBundle } from '@dualrec/upload';
 import { Upload } from '@tus/server';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bundleFor } from '../test-support/test-helpers.js';
+import { bundleFor, bundleWithTicket } from '../test-support/test-helpers.js';
 import { openIndex } from './bundle-index.js';
 import { diskStorage } from './bundle-storage.js';
 import { createKeySet, loadLenderKeys } from './keys.js';
@@ -167,6 +168,47 @@ describe('ticket expiry and not-before by the server clock', () => {
     } finally {
       await index.close();
     }
+  });
+});
+
+describe('the nonce is used up only by a bundle that verified', () => {
+  it('a bundle signed by another device key is quarantined with its reason and the genuine device can still upload', async () => {
+    const clock = { now: Date.now() };
+    const server = await start(clock);
+    // Whoever saw the ticket (it is readable in every manifest) signs a bundle with their own key.
+    const { grant, deviceKey } = await bundleFor(server, 4096);
+    const attacker = await bundleWithTicket(grant, await generateDeviceKey());
+    const refused = await upload(server, attacker, grant);
+    expect(refused.verdict).toBe('quarantined');
+    expect(refused.reasons.join('\n')).toMatch(/^TICKET_KEY_MISMATCH/m);
+    const record = await server.index.getBundle(refused.uploadId);
+    const filed = JSON.parse(
+      await readFile(
+        join(server.dataDir, (record?.location ?? '').replace(/\.zip$/, '.reasons.json')),
+        'utf8',
+      ),
+    );
+    expect(filed.reasons).toEqual(refused.reasons);
+    expect((await server.index.getTicket(nonceOf(grant.ticket)))?.usedBy).toBeNull();
+
+    // The genuine device, with the same ticket, afterwards: accepted and valid.
+    const genuine = await upload(server, await bundleWithTicket(grant, deviceKey), grant);
+    expect(genuine.verdict).toBe('valid');
+    expect((await server.index.getTicket(nonceOf(grant.ticket)))?.usedBy).toBe(genuine.uploadId);
+    // And only then is the ticket used up.
+    await expect(upload(server, await bundleWithTicket(grant, deviceKey), grant)).rejects.toMatchObject({
+      context: { status: 403 },
+    });
+  });
+
+  it('a tampered bundle (hash mismatch) does not burn the nonce either', async () => {
+    const clock = { now: Date.now() };
+    const server = await start(clock);
+    const { grant, bytes, deviceKey } = await bundleFor(server, 4096);
+    const tampered = bytes.slice();
+    tampered[200] = (tampered[200] as number) ^ 0xff;
+    expect((await upload(server, tampered, grant)).verdict).toBe('quarantined');
+    expect((await upload(server, await bundleWithTicket(grant, deviceKey), grant)).verdict).toBe('valid');
   });
 });
 
