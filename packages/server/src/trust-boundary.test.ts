@@ -7,7 +7,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateDeviceKey } from '@dualrec/evidence';
+import { bytesSource, generateDeviceKey, MemorySink, ZipArchive, ZipWriter } from '@dualrec/evidence';
 import { uploadBundle } from '@dualrec/upload';
 import { Upload } from '@tus/server';
 import pino from 'pino';
@@ -208,6 +208,28 @@ describe('the nonce is used up only by a bundle that verified', () => {
     const tampered = bytes.slice();
     tampered[200] = (tampered[200] as number) ^ 0xff;
     expect((await upload(server, tampered, grant)).verdict).toBe('quarantined');
+    expect((await upload(server, await bundleWithTicket(grant, deviceKey), grant)).verdict).toBe('valid');
+  });
+});
+
+describe('bounded verification cost on receipt', () => {
+  it('400 000 lines of {} in events.jsonl: quarantined with a bounded list of reasons, the nonce unused', async () => {
+    const server = await start({ now: Date.now() });
+    const { grant, bytes, deviceKey } = await bundleFor(server, 4096);
+    const archive = await ZipArchive.open(bytesSource(bytes));
+    const sink = new MemorySink();
+    const writer = new ZipWriter(sink);
+    for (const entry of archive.entries)
+      await writer.addEntry(entry.name, [
+        entry.name === 'events.jsonl'
+          ? new TextEncoder().encode('{}\n'.repeat(400_000))
+          : await archive.read(entry, 1 << 24),
+      ]);
+    await writer.finish();
+    const receipt = await upload(server, await sink.bytes(), grant);
+    expect(receipt.verdict).toBe('quarantined');
+    expect(receipt.reasons.length).toBeLessThanOrEqual(101);
+    expect(receipt.reasons.join('\n')).toMatch(/EVENTS_MALFORMED \(events\.jsonl\): line 1: /);
     expect((await upload(server, await bundleWithTicket(grant, deviceKey), grant)).verdict).toBe('valid');
   });
 });
