@@ -41,6 +41,7 @@ export async function receiveBundle(context: ReceiveContext, input: ReceiveInput
   const reasons: string[] = [];
   let sessionId: string | null = null;
   let signature: Uint8Array | null = null;
+  const boundNonce: string | null = (await context.index.getUpload(input.uploadId))?.nonce ?? null;
   try {
     const verdict = await verify(source, { ticketKeys: context.ticketKeys });
     for (const r of verdict.reasons)
@@ -81,6 +82,10 @@ export async function receiveBundle(context: ReceiveContext, input: ReceiveInput
   }
 
   const valid = reasons.length === 0;
+  if (!valid && boundNonce !== null) {
+    // A failed bundle frees its ticket for another upload (the genuine device's).
+    await context.index.releaseBinding(boundNonce, input.uploadId);
+  }
   const folder = valid ? `bundles/${receivedAt.slice(0, 7)}` : 'quarantine';
   const location = await storage.file(input.uploadId, `${folder}/${input.uploadId}.zip`);
   let timestamp: Receipt['timestamp'] = null;

@@ -4,7 +4,8 @@
  * nonce burnt only by a bundle that verified, one live upload per ticket, and the HTTP server's
  * timeouts and file modes.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesSource, generateDeviceKey, MemorySink, ZipArchive, ZipWriter } from '@dualrec/evidence';
@@ -231,6 +232,157 @@ describe('bounded verification cost on receipt', () => {
     expect(receipt.reasons.length).toBeLessThanOrEqual(101);
     expect(receipt.reasons.join('\n')).toMatch(/EVENTS_MALFORMED \(events\.jsonl\): line 1: /);
     expect((await upload(server, await bundleWithTicket(grant, deviceKey), grant)).verdict).toBe('valid');
+  });
+});
+
+/** tus by hand: a creation (POST) with the ticket, for `length` bytes. */
+async function tusCreate(
+  server: DualrecServer,
+  grant: { sessionId: string; ticket: string },
+  length: number,
+) {
+  const b64 = (v: string) => Buffer.from(v).toString('base64');
+  const response = await fetch(`${server.url}/v1/uploads/`, {
+    method: 'POST',
+    headers: {
+      'tus-resumable': '1.0.0',
+      'upload-length': String(length),
+      'upload-metadata': `ticket ${b64(grant.ticket)},sessionId ${b64(grant.sessionId)}`,
+    },
+  });
+  const location = response.headers.get('location');
+  return {
+    status: response.status,
+    body: await response.text(),
+    url: location ? new URL(location, `${server.url}/v1/uploads/`).href : null,
+  };
+}
+
+async function tusPatch(url: string, offset: number, bytes: Uint8Array) {
+  const response = await fetch(url, {
+    method: 'PATCH',
+    headers: {
+      'tus-resumable': '1.0.0',
+      'upload-offset': String(offset),
+      'content-type': 'application/offset+octet-stream',
+    },
+    body: Buffer.from(bytes),
+  });
+  return { status: response.status, body: await response.text() };
+}
+
+describe('one ticket, one live upload', () => {
+  it('a second creation with the same ticket is refused (403) while the first upload is in progress', async () => {
+    const server = await start({ now: Date.now() });
+    const { grant, bytes } = await bundleFor(server, 4096);
+    const first = await tusCreate(server, grant, bytes.length);
+    expect(first.status).toBe(201);
+    expect((await tusPatch(first.url as string, 0, bytes.subarray(0, 1000))).status).toBe(204);
+    const second = await tusCreate(server, grant, bytes.length);
+    expect(second.status).toBe(403);
+    expect(second.body).toContain('still in progress');
+    // The first upload carries on and files a valid bundle.
+    const last = await tusPatch(first.url as string, 1000, bytes.subarray(1000));
+    expect(last.status).toBe(204);
+    const receipt = await (await fetch(`${first.url}/receipt`)).json();
+    expect(receipt.verdict).toBe('valid');
+  });
+
+  it('after the client terminates its upload (DELETE), the ticket can start a new one', async () => {
+    const server = await start({ now: Date.now() });
+    const { grant, bytes } = await bundleFor(server, 4096);
+    const first = await tusCreate(server, grant, bytes.length);
+    await tusPatch(first.url as string, 0, bytes.subarray(0, 1000));
+    const deleted = await fetch(first.url as string, {
+      method: 'DELETE',
+      headers: { 'tus-resumable': '1.0.0' },
+    });
+    expect(deleted.status).toBe(204);
+    expect((await upload(server, bytes, grant)).verdict).toBe('valid');
+  });
+
+  it('a creation retried after a lost response takes over an upload that has no byte yet; the orphan takes no bytes', async () => {
+    const server = await start({ now: Date.now() });
+    const { grant, bytes } = await bundleFor(server, 4096);
+    const orphan = await tusCreate(server, grant, bytes.length);
+    expect(orphan.status).toBe(201);
+    const retried = await tusCreate(server, grant, bytes.length);
+    expect(retried.status).toBe(201);
+    const refused = await tusPatch(orphan.url as string, 0, bytes);
+    expect(refused.status).toBe(403);
+    expect(refused.body).toContain('bound to upload');
+    expect((await tusPatch(retried.url as string, 0, bytes)).status).toBe(204);
+  });
+
+  it('a failed bundle frees the binding at once', async () => {
+    const server = await start({ now: Date.now() });
+    const { grant, deviceKey } = await bundleFor(server, 4096);
+    const attacker = await bundleWithTicket(grant, await generateDeviceKey());
+    const first = await tusCreate(server, grant, attacker.length);
+    expect((await tusPatch(first.url as string, 0, attacker)).status).toBe(204);
+    expect((await upload(server, await bundleWithTicket(grant, deviceKey), grant)).verdict).toBe('valid');
+  });
+});
+
+describe('HTTP timeouts and file modes', () => {
+  it('closes a connection whose request headers never end (headersTimeout)', async () => {
+    const server = await start({ now: Date.now() }, { headersTimeoutMs: 300, requestTimeoutMs: 600 });
+    const { hostname, port } = new URL(server.url);
+    const answer = await new Promise<string>((resolvePromise, reject) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.write('POST /v1/tickets HTTP/1.1\r\nHost: x\r\n'); // …and never the blank line
+      });
+      let got = '';
+      socket.on('data', (chunk) => (got += chunk.toString()));
+      socket.on('close', () => resolvePromise(got));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+  }, 20_000);
+
+  it('closes a request whose body never ends (requestTimeout)', async () => {
+    const server = await start({ now: Date.now() }, { headersTimeoutMs: 300, requestTimeoutMs: 600 });
+    const { hostname, port } = new URL(server.url);
+    const answer = await new Promise<string>((resolvePromise, reject) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(
+          'POST /v1/tickets HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{',
+        );
+      });
+      let got = '';
+      socket.on('data', (chunk) => (got += chunk.toString()));
+      socket.on('close', () => resolvePromise(got));
+      socket.on('error', reject);
+    });
+    expect(answer === '' || /^HTTP\/1\.1 (408|500)/.test(answer)).toBe(true);
+  }, 20_000);
+
+  it('data files are 0600 and folders 0700 (uploads, bundles, quarantine, reasons, tokens, index, TSA)', async () => {
+    const server = await start({ now: Date.now() }, { tsa: 'local' });
+    const good = await bundleFor(server, 4096);
+    expect((await upload(server, good.bytes, good.grant)).verdict).toBe('valid');
+    const bad = await bundleFor(server, 4096);
+    const tampered = bad.bytes.slice();
+    tampered[200] = (tampered[200] as number) ^ 0xff;
+    expect((await upload(server, tampered, bad.grant)).verdict).toBe('quarantined');
+    const wrong: string[] = [];
+    const seen = { files: 0, dirs: 0 };
+    const walk = async (path: string): Promise<void> => {
+      const info = await stat(path);
+      const mode = info.mode & 0o777;
+      if (info.isDirectory()) {
+        seen.dirs++;
+        if (mode !== 0o700) wrong.push(`${path} ${mode.toString(8)}`);
+        for (const name of await readdir(path)) await walk(join(path, name));
+      } else {
+        seen.files++;
+        if (mode !== 0o600) wrong.push(`${path} ${mode.toString(8)}`);
+      }
+    };
+    await walk(server.dataDir);
+    expect(wrong).toEqual([]);
+    expect(seen.dirs).toBeGreaterThanOrEqual(4); // data, uploads, bundles/YYYY-MM, quarantine, tsa
+    expect(seen.files).toBeGreaterThanOrEqual(8);
   });
 });
 
