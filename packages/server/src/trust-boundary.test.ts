@@ -13,6 +13,7 @@ import { uploadBundle } from '@dualrec/upload';
 import { Upload } from '@tus/server';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres } from '../test-support/postgres-harness.js';
 import { bundleFor, bundleWithTicket } from '../test-support/test-helpers.js';
 import { openIndex } from './bundle-index.js';
 import { diskStorage } from './bundle-storage.js';
@@ -385,6 +386,32 @@ describe('HTTP timeouts and file modes', () => {
     expect(seen.files).toBeGreaterThanOrEqual(8);
   });
 });
+
+const pgAvailable = await startPostgres.available();
+describe.each([{ name: 'SQLite', pg: false }, ...(pgAvailable ? [{ name: 'PostgreSQL', pg: true }] : [])])(
+  'the index binds a ticket to one upload ($name)',
+  ({ pg }) => {
+    it('bindTicket is a conditional insert; releaseBinding frees only its own upload', async () => {
+      const postgres = pg ? await startPostgres() : null;
+      const index = await openIndex(postgres ? postgres.url : `sqlite:${join(dir, 'bind-index.sqlite')}`);
+      try {
+        const at = new Date().toISOString();
+        expect(await index.bindTicket({ nonce: 'n1', uploadId: 'u1', boundAt: at })).toBe(true);
+        expect(await index.bindTicket({ nonce: 'n1', uploadId: 'u2', boundAt: at })).toBe(false);
+        await index.releaseBinding('n1', 'u2'); // not its binding: nothing changes
+        expect((await index.getBinding('n1'))?.uploadId).toBe('u1');
+        await index.releaseBinding('n1', 'u1');
+        expect(await index.getBinding('n1')).toBeNull();
+        expect(await index.bindTicket({ nonce: 'n1', uploadId: 'u2', boundAt: at })).toBe(true);
+        await index.addUpload({ uploadId: 'u2', nonce: 'n1', createdAt: at });
+        expect(await index.getUpload('u2')).toEqual({ uploadId: 'u2', nonce: 'n1', createdAt: at });
+      } finally {
+        await index.close();
+        await postgres?.stop();
+      }
+    }, 60_000);
+  },
+);
 
 function nonceOf(ticket: string): string {
   const payload = JSON.parse(Buffer.from(ticket.split('.')[1] as string, 'base64url').toString('utf8'));
