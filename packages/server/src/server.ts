@@ -155,6 +155,14 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 export async function createServer(options: ServerOptions): Promise<DualrecServer> {
+  for (const [name, value, min] of [
+    ['clockSkewSeconds', options.clockSkewSeconds, 0],
+    ['requestTimeoutMs', options.requestTimeoutMs, 1],
+    ['headersTimeoutMs', options.headersTimeoutMs, 1],
+  ] as const) {
+    if (value !== undefined && !(Number.isFinite(value) && value >= min))
+      throw new DualrecError('BAD_USAGE', { detail: `${name} must be a number ≥ ${min}` });
+  }
   const log = options.logger ?? pino({ name: 'dualrec-server', level: options.logLevel ?? 'info' });
   const dataDir = resolve(options.dataDir);
   const storage =

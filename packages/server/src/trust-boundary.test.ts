@@ -326,6 +326,11 @@ describe('one ticket, one live upload', () => {
 });
 
 describe('HTTP timeouts and file modes', () => {
+  it('refuses nonsense timeouts and skew', async () => {
+    for (const bad of [{ requestTimeoutMs: 0 }, { headersTimeoutMs: -1 }, { clockSkewSeconds: Number.NaN }])
+      await expect(start({ now: Date.now() }, bad)).rejects.toMatchObject({ code: 'BAD_USAGE' });
+  });
+
   it('closes a connection whose request headers never end (headersTimeout)', async () => {
     const server = await start({ now: Date.now() }, { headersTimeoutMs: 300, requestTimeoutMs: 600 });
     const { hostname, port } = new URL(server.url);

@@ -183,7 +183,7 @@ describe('bad input and bad usage', () => {
     expect(inspect.stderr).toContain('BUNDLE_MALFORMED');
   });
 
-  it('verify: 400 000 lines of {} in events.jsonl is exit 1 with a bounded list of reasons, not a stack overflow', async () => {
+  it('verify and inspect: 400 000 lines of {} in events.jsonl — exit 1 with a bounded list of reasons, not a stack overflow', async () => {
     const archive = await ZipArchive.open(bytesSource(new Uint8Array(await readFile(bundle))));
     const sink = new MemorySink();
     const writer = new ZipWriter(sink);
@@ -205,6 +205,10 @@ describe('bad input and bad usage', () => {
     expect(result.stdout.split('\n').length).toBeLessThan(120);
     const json = JSON.parse((await run('verify', hostile, '--keys', keys, '--json')).stdout);
     expect(json.reasons.length).toBeLessThanOrEqual(101);
+    // inspect (no verification) stops reading such a log too, and says where.
+    const inspect = await run('inspect', hostile);
+    expect(inspect.code).toBe(0);
+    expect(inspect.stdout).toContain('events (0)  — checking stopped at line 1001 of 400000');
   });
 
   it('an unexpected error is one line with the reason and exit 1, never a stack trace', async () => {
