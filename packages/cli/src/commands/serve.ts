@@ -6,7 +6,7 @@ import { type Command, EXIT, parseCommandArgs } from '../io.js';
 
 const usage = `Usage: dualrec serve [--port N] [--host ADDR] [--data DIR] [--db URL] [--keys DIR] [--tsa local|none|URL]
                      [--origin URL]... [--static PREFIX=DIR]... [--lender ID] [--max-bundle-mb N]
-                     [--clock-skew S] [--store s3://BUCKET[/PREFIX] [--s3-endpoint URL] [--s3-region R] [--s3-path-style]]
+                     [--clock-skew S] [--request-timeout S] [--headers-timeout S] [--store s3://BUCKET[/PREFIX] [--s3-endpoint URL] [--s3-region R] [--s3-path-style]]
 
 The lender's receiving server: session tickets (POST /v1/tickets), resumable uploads (tus at
 /v1/uploads/), verification on receipt, RFC 3161 time-stamps, quarantine, receipts, /health, /ready.
@@ -25,6 +25,8 @@ Options (defaults need no set-up):
   --max-bundle-mb N  largest bundle accepted (default 512)
   --clock-skew S     seconds of clock difference tolerated when a ticket's expiry and not-before
                      are checked against this server's clock (default 60)
+  --request-timeout S  longest one request may take, seconds (default 120; a cut PATCH resumes)
+  --headers-timeout S  longest the request headers may take, seconds (default 20)
   --store SPEC       where uploads and bundles go: "disk" (default, under DATA) or s3://BUCKET[/PREFIX]
                      (S3-compatible object storage; credentials from the standard AWS chain:
                      AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ~/.aws, instance role)
@@ -53,6 +55,8 @@ export const serveCommand: Command = {
         lender: { type: 'string' },
         'max-bundle-mb': { type: 'string' },
         'clock-skew': { type: 'string' },
+        'request-timeout': { type: 'string' },
+        'headers-timeout': { type: 'string' },
         store: { type: 'string' },
         's3-endpoint': { type: 'string' },
         's3-region': { type: 'string' },
@@ -104,6 +108,16 @@ export const serveCommand: Command = {
       throw new DualrecError('BAD_USAGE', {
         detail: '--clock-skew must be a whole number of seconds, 0-3600',
       });
+    const seconds = (name: 'request-timeout' | 'headers-timeout'): number | undefined => {
+      const value = values[name];
+      if (value === undefined) return undefined;
+      const n = Number(value);
+      if (!(Number.isFinite(n) && n > 0 && n <= 3600))
+        throw new DualrecError('BAD_USAGE', { detail: `--${name} must be seconds, > 0 and ≤ 3600` });
+      return Math.round(n * 1000);
+    };
+    const requestTimeoutMs = seconds('request-timeout');
+    const headersTimeoutMs = seconds('headers-timeout');
     const server = await createServer({
       storage,
       dataDir,
@@ -116,6 +130,8 @@ export const serveCommand: Command = {
       ...(values.lender ? { lenderId: values.lender } : {}),
       ...(maxMb ? { maxBundleBytes: Math.round(maxMb * 1024 * 1024) } : {}),
       ...(skew !== undefined ? { clockSkewSeconds: skew } : {}),
+      ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
+      ...(headersTimeoutMs ? { headersTimeoutMs } : {}),
       static: mounts,
     });
     await server.listen();
