@@ -1,8 +1,10 @@
 /**
  * What happens when an upload completes: verify the bundle without decrypting it (the server
- * holds the ticket key, and needs no plaintext), check the ticket's nonce was issued here and is
- * used once — by a bundle that verified, never by one that failed — time-stamp the manifest signature, and file the bundle as received or in quarantine
- * with the reasons. Nothing is ever deleted here: an invalid bundle is evidence of something too.
+ * holds the ticket key, and needs no plaintext), check the ticket's nonce was issued here, that
+ * the ticket was valid by this server's clock, and that the nonce is used once — by a bundle that
+ * verified, never by one that failed — time-stamp the manifest signature, and file the bundle as
+ * received or in quarantine with the reasons. Nothing is ever deleted here: an invalid bundle is
+ * evidence of something too.
  */
 import { type PublicJwk, readTicketUnverified, SIGNATURE_FILE, verify, ZipArchive } from '@dualrec/evidence';
 import type { Receipt } from '@dualrec/upload';

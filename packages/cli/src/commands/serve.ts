@@ -6,7 +6,8 @@ import { type Command, EXIT, parseCommandArgs } from '../io.js';
 
 const usage = `Usage: dualrec serve [--port N] [--host ADDR] [--data DIR] [--db URL] [--keys DIR] [--tsa local|none|URL]
                      [--origin URL]... [--static PREFIX=DIR]... [--lender ID] [--max-bundle-mb N]
-                     [--clock-skew S] [--request-timeout S] [--headers-timeout S] [--store s3://BUCKET[/PREFIX] [--s3-endpoint URL] [--s3-region R] [--s3-path-style]]
+                     [--clock-skew S] [--request-timeout S] [--headers-timeout S]
+                     [--store s3://BUCKET[/PREFIX] [--s3-endpoint URL] [--s3-region R] [--s3-path-style]]
 
 The lender's receiving server: session tickets (POST /v1/tickets), resumable uploads (tus at
 /v1/uploads/), verification on receipt, RFC 3161 time-stamps, quarantine, receipts, /health, /ready.
@@ -25,8 +26,10 @@ Options (defaults need no set-up):
   --max-bundle-mb N  largest bundle accepted (default 512)
   --clock-skew S     seconds of clock difference tolerated when a ticket's expiry and not-before
                      are checked against this server's clock (default 60)
-  --request-timeout S  longest one request may take, seconds (default 120; a cut PATCH resumes)
-  --headers-timeout S  longest the request headers may take, seconds (default 20)
+  --request-timeout S
+                     longest one request may take, seconds (default 120; a cut PATCH resumes)
+  --headers-timeout S
+                     longest the request headers may take, seconds (default 20)
   --store SPEC       where uploads and bundles go: "disk" (default, under DATA) or s3://BUCKET[/PREFIX]
                      (S3-compatible object storage; credentials from the standard AWS chain:
                      AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ~/.aws, instance role)
