@@ -60,6 +60,13 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
       io.stderr.write(`dualrec ${name}: [${error.code}] ${error.message}\n`);
       return error.code === 'BAD_USAGE' ? EXIT.usage : EXIT.failed;
     }
-    throw error;
+    // Never a stack trace for what a user gave us: one line with the reason, exit 1. The stack is
+    // there for whoever debugs dualrec itself.
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    io.stderr.write(`dualrec ${name}: [INTERNAL] ${message}\n`);
+    if (process.env.DUALREC_DEBUG && error instanceof Error && error.stack)
+      io.stderr.write(`${error.stack}\n`);
+    else io.stderr.write(`dualrec ${name}: set DUALREC_DEBUG=1 to see where it failed\n`);
+    return EXIT.failed;
   }
 }

@@ -129,8 +129,9 @@ export class EvidenceLog {
       log.lastT = last.t;
       log.head = check.lastHash;
       log.ended = last.type === SESSION_END;
-      log.lines.push(...lines);
-      log.appended.push(...check.events);
+      // Loops, not push(...): a long log spread into one call overflows the call stack.
+      for (const line of lines) log.lines.push(line);
+      for (const event of check.events) log.appended.push(event);
     }
     return log;
   }
@@ -284,7 +285,15 @@ export async function checkEventLog(
   bytes: Uint8Array,
   sessionId: string,
   file = 'events.jsonl',
+  options: {
+    /**
+     * Stop after this many problems (default: never): the rest of the log is not checked and one
+     * last EVENTS_MALFORMED reason says from which line. Bounds the cost of a hostile log.
+     */
+    maxReasons?: number;
+  } = {},
 ): Promise<EventLogCheck> {
+  const maxReasons = options.maxReasons ?? Number.POSITIVE_INFINITY;
   const reasons: VerifyReason[] = [];
   const events: EvidenceEvent[] = [];
   const genesis = await genesisHash(sessionId);
@@ -304,6 +313,14 @@ export async function checkEventLog(
   let lastT = 0;
   let chainReported = false;
   for (let index = 0; index < lines.length; index++) {
+    if (reasons.length >= maxReasons) {
+      reasons.push({
+        code: 'EVENTS_MALFORMED',
+        file,
+        detail: `checking stopped at line ${index + 1} of ${lines.length} after ${reasons.length} problems; the rest was not checked`,
+      });
+      return { events, reasons, lastHash: head };
+    }
     const line = lines[index] as string;
     const lineNo = index + 1;
     const lineBytes = utf8(line);

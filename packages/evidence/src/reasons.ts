@@ -51,6 +51,8 @@ export const REASON_CODES = [
   'RECORD_AFTER_FINAL',
   'RECORD_PADDING_INVALID',
   'EVENT_SEALED_INVALID',
+  // the verdict itself
+  'REASONS_TRUNCATED',
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];

@@ -30,6 +30,12 @@ export interface BundleLimits {
   maxManifestBytes: number;
   maxSignatureBytes: number;
   maxEventsBytes: number;
+  /**
+   * Reasons listed in a verdict; after them one `REASONS_TRUNCATED` reason counts the rest
+   * ("and 399,998 more"). The event log stops being checked once it alone has produced this many:
+   * a hostile bundle cannot make verification cost one reason (and one hash) per line.
+   */
+  maxReasons: number;
 }
 
 export const DEFAULT_BUNDLE_LIMITS: BundleLimits = {
@@ -37,6 +43,7 @@ export const DEFAULT_BUNDLE_LIMITS: BundleLimits = {
   maxManifestBytes: 1024 * 1024,
   maxSignatureBytes: 16 * 1024,
   maxEventsBytes: 32 * 1024 * 1024,
+  maxReasons: 100,
 };
 
 export interface VerifyOptions {
@@ -62,11 +69,30 @@ export interface Verdict {
   manifest: Manifest | null;
 }
 
+/** Keeps the first `max` reasons and counts the others (so a verdict's size is bounded). */
 class Collector {
   readonly reasons: VerifyReason[] = [];
   readonly notices: VerifyNotice[] = [];
+  omitted = 0;
+  constructor(private readonly max: number) {}
   add(code: ReasonCode, file: string | null, detail: string): void {
-    this.reasons.push({ code, file, detail });
+    if (this.reasons.length < this.max) this.reasons.push({ code, file, detail });
+    else this.omitted++;
+  }
+  addAll(reasons: Iterable<VerifyReason>): void {
+    // A loop, not push(...reasons): spreading a huge array overflows the call stack.
+    for (const r of reasons) this.add(r.code, r.file, r.detail);
+  }
+  finish(): VerifyReason[] {
+    if (this.omitted === 0) return this.reasons;
+    return [
+      ...this.reasons,
+      {
+        code: 'REASONS_TRUNCATED',
+        file: null,
+        detail: `and ${this.omitted.toLocaleString('en-US')} more (at most ${this.max} reasons are listed)`,
+      },
+    ];
   }
 }
 
@@ -80,7 +106,9 @@ export async function verify(source: RandomAccessSource, options: VerifyOptions)
     });
   }
   const limits = { ...DEFAULT_BUNDLE_LIMITS, ...options.limits };
-  const out = new Collector();
+  if (!(Number.isInteger(limits.maxReasons) && limits.maxReasons >= 1))
+    throw new DualrecError('BAD_USAGE', { detail: 'limits.maxReasons must be an integer ≥ 1' });
+  const out = new Collector(limits.maxReasons);
   let manifest: Manifest | null = null;
   try {
     manifest = await verifyInto(source, options, limits, out);
@@ -94,7 +122,8 @@ export async function verify(source: RandomAccessSource, options: VerifyOptions)
       throw error;
     }
   }
-  return { valid: out.reasons.length === 0, reasons: out.reasons, notices: out.notices, manifest };
+  const reasons = out.finish();
+  return { valid: reasons.length === 0, reasons, notices: out.notices, manifest };
 }
 
 async function verifyInto(
@@ -210,7 +239,13 @@ async function verifyInto(
         `${eventsEntry.size} bytes; at most ${limits.maxEventsBytes}`,
       );
     } else {
-      await checkEvents(await archive.read(eventsEntry, limits.maxEventsBytes), manifest, contentKey, out);
+      await checkEvents(
+        await archive.read(eventsEntry, limits.maxEventsBytes),
+        manifest,
+        contentKey,
+        out,
+        limits.maxReasons,
+      );
     }
   }
   return manifest;
@@ -346,9 +381,12 @@ async function checkEvents(
   manifest: Manifest,
   contentKey: Uint8Array | null,
   out: Collector,
+  maxReasons: number,
 ): Promise<void> {
-  const check = await checkEventLog(bytes, manifest.sessionId, EVENTS_FILE);
-  out.reasons.push(...check.reasons);
+  // What is left of the verdict's budget, with room for the log's own "checking stopped" reason.
+  const budget = Math.max(1, maxReasons - out.reasons.length - 1);
+  const check = await checkEventLog(bytes, manifest.sessionId, EVENTS_FILE, { maxReasons: budget });
+  out.addAll(check.reasons);
   const { events } = check;
   if (events.length !== manifest.events.count || check.lastHash !== manifest.events.lastHash) {
     out.add(

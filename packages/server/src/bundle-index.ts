@@ -1,11 +1,12 @@
 /**
- * The server's index: issued tickets (their single-use nonces) and received bundles (verdict,
- * hash, where the bytes are, the receipt). SQLite (better-sqlite3) with no set-up by default;
+ * The server's index: issued tickets (their single-use nonces), uploads (which ticket each was
+ * created with, and when by the server's clock) and received bundles (verdict, hash, where the
+ * bytes are, the receipt). SQLite (better-sqlite3) with no set-up by default;
  * PostgreSQL (pg) when several server instances share one index. Both run the same SQL; the one
  * that matters for safety is `claimNonce`, a single conditional UPDATE, so two instances racing
  * with the same replayed ticket cannot both accept it.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { DualrecError } from '@dualrec/evidence';
@@ -21,6 +22,22 @@ export interface TicketRecord {
   expiresAt: string;
   /** The upload that used the nonce; null while unused. */
   usedBy: string | null;
+}
+
+/** One tus upload as the server accepted it: with which ticket, and when by the server's clock. */
+export interface UploadRecord {
+  uploadId: string;
+  /** The nonce of the ticket the upload was created with. */
+  nonce: string;
+  /** When this server accepted the ticket and created the upload (the server's clock, ISO 8601). */
+  createdAt: string;
+}
+
+/** The one live upload a ticket is bound to (a second creation with the ticket is refused). */
+export interface TicketBinding {
+  nonce: string;
+  uploadId: string;
+  boundAt: string;
 }
 
 export type BundleStatus = 'valid' | 'quarantined';
@@ -45,6 +62,17 @@ export interface BundleIndex {
   getTicket(nonce: string): Promise<TicketRecord | null>;
   /** Marks the nonce used by `uploadId`; false when another upload already used it (a replay). */
   claimNonce(nonce: string, uploadId: string): Promise<boolean>;
+  /** Records which ticket an upload was created with, and when (see receive.ts: expiry at receipt). */
+  addUpload(upload: UploadRecord): Promise<void>;
+  getUpload(uploadId: string): Promise<UploadRecord | null>;
+  /**
+   * Binds the ticket to `uploadId`; false when it is already bound to an upload (one conditional
+   * INSERT, so two instances racing with the same ticket cannot both bind it).
+   */
+  bindTicket(binding: TicketBinding): Promise<boolean>;
+  getBinding(nonce: string): Promise<TicketBinding | null>;
+  /** Frees the ticket from `uploadId` (that upload is gone, or its bundle failed verification). */
+  releaseBinding(nonce: string, uploadId: string): Promise<void>;
   putBundle(bundle: BundleRecord): Promise<void>;
   getBundle(uploadId: string): Promise<BundleRecord | null>;
   listBundles(options?: { status?: BundleStatus; limit?: number }): Promise<BundleRecord[]>;
@@ -77,6 +105,16 @@ const SCHEMA = [
     timestamp_json TEXT
   )`,
   'CREATE INDEX IF NOT EXISTS bundles_received ON bundles (received_at)',
+  `CREATE TABLE IF NOT EXISTS ticket_bindings (
+    nonce TEXT PRIMARY KEY,
+    upload_id TEXT NOT NULL,
+    bound_at TEXT NOT NULL
+  )`,
+  `CREATE TABLE IF NOT EXISTS uploads (
+    upload_id TEXT PRIMARY KEY,
+    nonce TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  )`,
 ];
 
 type Row = Record<string, unknown>;
@@ -94,6 +132,16 @@ function ticketFrom(row: Row | undefined): TicketRecord | null {
     expiresAt: String(row.expires_at),
     usedBy: row.used_by === null || row.used_by === undefined ? null : String(row.used_by),
   };
+}
+
+function uploadFrom(row: Row | undefined): UploadRecord | null {
+  if (!row) return null;
+  return { uploadId: String(row.upload_id), nonce: String(row.nonce), createdAt: String(row.created_at) };
+}
+
+function bindingFrom(row: Row | undefined): TicketBinding | null {
+  if (!row) return null;
+  return { nonce: String(row.nonce), uploadId: String(row.upload_id), boundAt: String(row.bound_at) };
 }
 
 function bundleFrom(row: Row | undefined): BundleRecord | null {
@@ -153,6 +201,11 @@ function statements(p: (n: number) => string) {
     addTicket: `INSERT INTO tickets (${TICKET_COLUMNS}) VALUES (${list(9)})`,
     getTicket: `SELECT ${TICKET_COLUMNS} FROM tickets WHERE nonce = ${p(1)}`,
     claimNonce: `UPDATE tickets SET used_by = ${p(1)} WHERE nonce = ${p(2)} AND (used_by IS NULL OR used_by = ${p(3)})`,
+    addUpload: `INSERT INTO uploads (upload_id, nonce, created_at) VALUES (${list(3)})`,
+    getUpload: `SELECT upload_id, nonce, created_at FROM uploads WHERE upload_id = ${p(1)}`,
+    bindTicket: `INSERT INTO ticket_bindings (nonce, upload_id, bound_at) VALUES (${list(3)}) ON CONFLICT (nonce) DO NOTHING`,
+    getBinding: `SELECT nonce, upload_id, bound_at FROM ticket_bindings WHERE nonce = ${p(1)}`,
+    releaseBinding: `DELETE FROM ticket_bindings WHERE nonce = ${p(1)} AND upload_id = ${p(2)}`,
     putBundle: `INSERT INTO bundles (${BUNDLE_COLUMNS}) VALUES (${list(9)})
       ON CONFLICT (upload_id) DO UPDATE SET session_id = excluded.session_id, status = excluded.status,
         bundle_sha256 = excluded.bundle_sha256, size = excluded.size, received_at = excluded.received_at,
@@ -166,18 +219,25 @@ function statements(p: (n: number) => string) {
 export async function openSqliteIndex(path: string): Promise<BundleIndex> {
   // CommonJS native module, loaded only when SQLite is used (a PostgreSQL deployment needs no build).
   const Database = createRequire(import.meta.url)('better-sqlite3') as typeof import('better-sqlite3');
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const db = new Database(path);
   // WAL: readers (admin listing) do not block the upload path; NORMAL is durable across app crashes.
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   for (const sql of SCHEMA) db.exec(sql);
+  // The index names applicants' application references: readable by the server's user only.
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
   const q = statements(() => '?');
   const prepared = {
     addTicket: db.prepare(q.addTicket),
     getTicket: db.prepare(q.getTicket),
     claimNonce: db.prepare(q.claimNonce),
+    addUpload: db.prepare(q.addUpload),
+    getUpload: db.prepare(q.getUpload),
+    bindTicket: db.prepare(q.bindTicket),
+    getBinding: db.prepare(q.getBinding),
+    releaseBinding: db.prepare(q.releaseBinding),
     putBundle: db.prepare(q.putBundle),
     getBundle: db.prepare(q.getBundle),
     listAll: db.prepare(q.listAll),
@@ -193,6 +253,21 @@ export async function openSqliteIndex(path: string): Promise<BundleIndex> {
     },
     async claimNonce(nonce, uploadId) {
       return prepared.claimNonce.run(uploadId, nonce, uploadId).changes === 1;
+    },
+    async addUpload(u) {
+      prepared.addUpload.run(u.uploadId, u.nonce, u.createdAt);
+    },
+    async getUpload(uploadId) {
+      return uploadFrom(prepared.getUpload.get(uploadId) as Row | undefined);
+    },
+    async bindTicket(b) {
+      return prepared.bindTicket.run(b.nonce, b.uploadId, b.boundAt).changes === 1;
+    },
+    async getBinding(nonce) {
+      return bindingFrom(prepared.getBinding.get(nonce) as Row | undefined);
+    },
+    async releaseBinding(nonce, uploadId) {
+      prepared.releaseBinding.run(nonce, uploadId);
     },
     async putBundle(b) {
       prepared.putBundle.run(...bundleValues(b));
@@ -239,6 +314,21 @@ export async function openPostgresIndex(url: string): Promise<BundleIndex> {
     },
     async claimNonce(nonce, uploadId) {
       return (await pool.query(q.claimNonce, [uploadId, nonce, uploadId])).rowCount === 1;
+    },
+    async addUpload(u) {
+      await pool.query(q.addUpload, [u.uploadId, u.nonce, u.createdAt]);
+    },
+    async getUpload(uploadId) {
+      return uploadFrom((await pool.query(q.getUpload, [uploadId])).rows[0]);
+    },
+    async bindTicket(b) {
+      return (await pool.query(q.bindTicket, [b.nonce, b.uploadId, b.boundAt])).rowCount === 1;
+    },
+    async getBinding(nonce) {
+      return bindingFrom((await pool.query(q.getBinding, [nonce])).rows[0]);
+    },
+    async releaseBinding(nonce, uploadId) {
+      await pool.query(q.releaseBinding, [nonce, uploadId]);
     },
     async putBundle(b) {
       await pool.query(q.putBundle, bundleValues(b));

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { access, constants, copyFile, link, mkdir, open, writeFile } from 'node:fs/promises';
+import { access, chmod, constants, copyFile, link, mkdir, open, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { S3, S3ClientConfig } from '@aws-sdk/client-s3';
@@ -63,31 +63,57 @@ async function streamSha256(stream: AsyncIterable<Uint8Array>): Promise<string> 
   return hash.digest('hex');
 }
 
-/** Uploads in `DATA/uploads`, filed bundles hard-linked under `DATA` (no second copy). */
+/**
+ * @tus/file-store creates files with the process umask (often 0644). Bundles are evidence about
+ * applicants, so every upload and its `.json` info are made 0600 as soon as they exist (the
+ * folder is 0700, so nobody else could open them in between either).
+ */
+class PrivateFileStore extends FileStore {
+  constructor(private readonly folder: string) {
+    super({ directory: folder });
+  }
+  override async create(upload: Parameters<FileStore['create']>[0]) {
+    const created = await super.create(upload);
+    await chmod(join(this.folder, upload.id), 0o600);
+    await chmod(join(this.folder, `${upload.id}.json`), 0o600).catch(() => undefined);
+    return created;
+  }
+}
+
+/**
+ * Uploads in `DATA/uploads`, filed bundles hard-linked under `DATA` (no second copy). Folders it
+ * creates are 0700 and files 0600: only the server's user reads the evidence.
+ */
 export async function diskStorage(dataDir: string): Promise<BundleStorage> {
   const uploadsDir = join(dataDir, 'uploads');
   await mkdir(uploadsDir, { recursive: true, mode: 0o700 });
   const uploadPath = (id: string) => join(uploadsDir, id);
   return {
     kind: 'disk',
-    datastore: new FileStore({ directory: uploadsDir }),
+    datastore: new PrivateFileStore(uploadsDir),
     openUpload: (id) => openFileSource(uploadPath(id)),
     uploadSha256: (id) => streamSha256(createReadStream(uploadPath(id))),
     async file(id, location) {
       const to = join(dataDir, location);
-      await mkdir(dirname(to), { recursive: true });
+      await mkdir(dirname(to), { recursive: true, mode: 0o700 });
+      // The link shares the upload's inode: one chmod covers both names (and an upload made
+      // before modes were tightened).
+      await chmod(uploadPath(id), 0o600);
       try {
         // The tus file stays for HEAD requests; the link costs no second copy.
         await link(uploadPath(id), to);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') await copyFile(uploadPath(id), to);
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+          await copyFile(uploadPath(id), to);
+          await chmod(to, 0o600);
+        }
       }
       return location;
     },
     async put(location, bytes) {
       const to = join(dataDir, location);
-      await mkdir(dirname(to), { recursive: true });
-      await writeFile(to, bytes);
+      await mkdir(dirname(to), { recursive: true, mode: 0o700 });
+      await writeFile(to, bytes, { mode: 0o600 });
     },
     ping: () => access(uploadsDir, constants.W_OK),
   };

@@ -5,7 +5,9 @@ export {
   openIndex,
   openPostgresIndex,
   openSqliteIndex,
+  type TicketBinding,
   type TicketRecord,
+  type UploadRecord,
 } from './bundle-index.js';
 export {
   type BundleStorage,
@@ -35,7 +37,15 @@ export {
   UPLOAD_PATH,
 } from './server.js';
 export { resolveStatic, type StaticMount } from './static-files.js';
-export { type MintTicketOptions, mintTicket, parseTicketRequest, type TicketGrant } from './tickets.js';
+export {
+  DEFAULT_CLOCK_SKEW_SECONDS,
+  type MintTicketOptions,
+  mintTicket,
+  parseTicketRequest,
+  type TicketGrant,
+  type TicketWindow,
+  ticketWindowProblem,
+} from './tickets.js';
 export {
   describeToken,
   httpTsa,

@@ -1,13 +1,16 @@
 /**
  * What happens when an upload completes: verify the bundle without decrypting it (the server
- * holds the ticket key, and needs no plaintext), check the ticket's nonce was issued here and is
- * used once, time-stamp the manifest signature, and file the bundle as received or in quarantine
- * with the reasons. Nothing is ever deleted here: an invalid bundle is evidence of something too.
+ * holds the ticket key, and needs no plaintext), check the ticket's nonce was issued here, that
+ * the ticket was valid by this server's clock, and that the nonce is used once — by a bundle that
+ * verified, never by one that failed — time-stamp the manifest signature, and file the bundle as
+ * received or in quarantine with the reasons. Nothing is ever deleted here: an invalid bundle is
+ * evidence of something too.
  */
 import { type PublicJwk, readTicketUnverified, SIGNATURE_FILE, verify, ZipArchive } from '@dualrec/evidence';
 import type { Receipt } from '@dualrec/upload';
-import type { BundleIndex, BundleRecord } from './bundle-index.js';
+import type { BundleIndex, BundleRecord, TicketRecord } from './bundle-index.js';
 import type { BundleStorage } from './bundle-storage.js';
+import { DEFAULT_CLOCK_SKEW_SECONDS, ticketWindowProblem } from './tickets.js';
 import type { Timestamper } from './timestamp.js';
 
 export { openFileSource } from './bundle-storage.js';
@@ -20,6 +23,8 @@ export interface ReceiveContext {
   timestamper: Timestamper | null;
   /** Clock seam for tests. */
   now?: () => Date;
+  /** Tolerance for the ticket's validity window against this server's clock (default 60 s). */
+  clockSkewSeconds?: number;
 }
 
 export interface ReceiveInput {
@@ -38,6 +43,7 @@ export async function receiveBundle(context: ReceiveContext, input: ReceiveInput
   const reasons: string[] = [];
   let sessionId: string | null = null;
   let signature: Uint8Array | null = null;
+  const boundNonce: string | null = (await context.index.getUpload(input.uploadId))?.nonce ?? null;
   try {
     const verdict = await verify(source, { ticketKeys: context.ticketKeys });
     for (const r of verdict.reasons)
@@ -54,12 +60,19 @@ export async function receiveBundle(context: ReceiveContext, input: ReceiveInput
       if (!issued) reasons.push('TICKET_UNKNOWN: the ticket was not issued by this server');
       else if (issued.sessionId !== manifest.sessionId)
         reasons.push(`TICKET_SESSION_MISMATCH: the ticket was issued for session ${issued.sessionId}`);
-      else if (!(await context.index.claimNonce(issued.nonce, input.uploadId)))
-        reasons.push(`TICKET_REPLAYED: nonce already used by upload ${issued.usedBy ?? '?'}`);
-      if (reasons.length === 0) {
-        const archive = await ZipArchive.open(source);
-        const entry = archive.get(SIGNATURE_FILE);
-        if (entry) signature = await archive.read(entry, 64 * 1024);
+      else {
+        const late = await serverClockProblem(context, input.uploadId, issued, receivedAt);
+        if (late) reasons.push(late);
+        // Only a bundle that verified may use the nonce up: the ticket is readable in every
+        // manifest, so a failing bundle that burnt it would lock the genuine device out.
+        else if (reasons.length === 0) {
+          const archive = await ZipArchive.open(source);
+          const entry = archive.get(SIGNATURE_FILE);
+          if (entry) signature = await archive.read(entry, 64 * 1024);
+          // Last step, after everything that can fail: a claimed nonce is never given back.
+          if (!(await context.index.claimNonce(issued.nonce, input.uploadId)))
+            reasons.push(`TICKET_REPLAYED: nonce already used by upload ${issued.usedBy ?? '?'}`);
+        }
       }
     } else if (reasons.length === 0) {
       reasons.push('MANIFEST_UNREADABLE: no manifest');
@@ -71,6 +84,10 @@ export async function receiveBundle(context: ReceiveContext, input: ReceiveInput
   }
 
   const valid = reasons.length === 0;
+  if (!valid && boundNonce !== null) {
+    // A failed bundle frees its ticket for another upload (the genuine device's).
+    await context.index.releaseBinding(boundNonce, input.uploadId);
+  }
   const folder = valid ? `bundles/${receivedAt.slice(0, 7)}` : 'quarantine';
   const location = await storage.file(input.uploadId, `${folder}/${input.uploadId}.zip`);
   let timestamp: Receipt['timestamp'] = null;
@@ -104,6 +121,28 @@ export async function receiveBundle(context: ReceiveContext, input: ReceiveInput
   };
   await context.index.putBundle(record);
   return receiptOf(record);
+}
+
+/**
+ * The ticket's validity judged by this server's clock, not the device's `startedAt`: at the time
+ * the server accepted the ticket and created the upload (recorded in the index), or — for an
+ * upload the index has no record of (a lender calling receiveBundle on its own uploads) — now.
+ * An upload begun in time may finish after the ticket expired (a slow network resumes).
+ */
+async function serverClockProblem(
+  context: ReceiveContext,
+  uploadId: string,
+  issued: TicketRecord,
+  receivedAt: string,
+): Promise<string | null> {
+  const upload = await context.index.getUpload(uploadId);
+  const at = upload?.nonce === issued.nonce ? upload.createdAt : receivedAt;
+  return ticketWindowProblem(
+    { issuedAt: Date.parse(issued.issuedAt), expiresAt: Date.parse(issued.expiresAt) },
+    Date.parse(at),
+    context.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS,
+    upload ? "by the server's clock the upload was created at" : "by the server's clock it is",
+  );
 }
 
 export function receiptOf(record: BundleRecord): Receipt {

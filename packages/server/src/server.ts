@@ -39,7 +39,12 @@ import { KEY_FILES, loadLenderKeys, requireKey } from './keys.js';
 import { PgLocker } from './pg-locker.js';
 import { receiptOf, receiveBundle } from './receive.js';
 import { type StaticMount, serveStatic } from './static-files.js';
-import { mintTicket, parseTicketRequest } from './tickets.js';
+import {
+  DEFAULT_CLOCK_SKEW_SECONDS,
+  mintTicket,
+  parseTicketRequest,
+  ticketWindowProblem,
+} from './tickets.js';
 import { httpTsa, LocalTsa, type Timestamper } from './timestamp.js';
 
 export const UPLOAD_PATH = '/v1/uploads';
@@ -80,6 +85,22 @@ export interface ServerOptions {
   maxBundleBytes?: number;
   /** Ticket lifetime (default 30 minutes). */
   ticketTtlSeconds?: number;
+  /**
+   * Tolerated difference between this server's clock and the clock that issued a ticket, seconds
+   * (default 60). A ticket is accepted for a new upload, and a bundle filed as valid, only when the
+   * upload was created between the ticket's `iat`/`nbf` − skew and `exp` + skew by THIS server's
+   * clock; the device's own `manifest.startedAt` is never the only judge.
+   */
+  clockSkewSeconds?: number;
+  /** Clock seam for tests (default the system clock). */
+  now?: () => Date;
+  /**
+   * Longest a whole request may take, ms (default 120 000; Node's own is 300 000). A PATCH cut
+   * short keeps the bytes that arrived and the client resumes from there (tus HEAD).
+   */
+  requestTimeoutMs?: number;
+  /** Longest the request headers may take, ms (default 20 000; Node's own is 60 000). */
+  headersTimeoutMs?: number;
   /** A pino logger of your own; otherwise JSON lines to stdout at `logLevel` (default info). */
   logger?: Logger;
   logLevel?: 'silent' | 'error' | 'warn' | 'info' | 'debug';
@@ -134,6 +155,14 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 export async function createServer(options: ServerOptions): Promise<DualrecServer> {
+  for (const [name, value, min] of [
+    ['clockSkewSeconds', options.clockSkewSeconds, 0],
+    ['requestTimeoutMs', options.requestTimeoutMs, 1],
+    ['headersTimeoutMs', options.headersTimeoutMs, 1],
+  ] as const) {
+    if (value !== undefined && !(Number.isFinite(value) && value >= min))
+      throw new DualrecError('BAD_USAGE', { detail: `${name} must be a number ≥ ${min}` });
+  }
   const log = options.logger ?? pino({ name: 'dualrec-server', level: options.logLevel ?? 'info' });
   const dataDir = resolve(options.dataDir);
   const storage =
@@ -163,6 +192,8 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
   const lenderId = options.lenderId ?? 'dualrec-demo-lender';
   const allowedOrigins = options.allowedOrigins ?? [];
   const maxBundleBytes = options.maxBundleBytes ?? 512 * 1024 * 1024;
+  const now = options.now ?? (() => new Date());
+  const clockSkewSeconds = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
 
   const tus = new TusServer({
     path: UPLOAD_PATH,
@@ -180,17 +211,51 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
         throw { status_code: 400, body: 'Upload-Metadata must carry "ticket" and "sessionId"\n' };
       const check = await checkTicketSignature(ticket, [ticketPublic]);
       if (!check.ok) throw { status_code: 403, body: `the ticket is not valid: ${check.detail}\n` };
-      if (check.claims.sid !== sessionId)
-        throw { status_code: 403, body: 'the ticket is for another session\n' };
-      const issued = await index.getTicket(check.claims.nonce);
+      const { claims } = check;
+      if (claims.sid !== sessionId) throw { status_code: 403, body: 'the ticket is for another session\n' };
+      const at = now().getTime();
+      const nbf = (claims as { nbf?: unknown }).nbf;
+      const late = ticketWindowProblem(
+        {
+          issuedAt: claims.iat * 1000,
+          expiresAt: claims.exp * 1000,
+          ...(typeof nbf === 'number' ? { notBefore: nbf * 1000 } : {}),
+        },
+        at,
+        clockSkewSeconds,
+      );
+      if (late) throw { status_code: 403, body: `the ticket cannot be used now: ${late}\n` };
+      const issued = await index.getTicket(claims.nonce);
       if (!issued) throw { status_code: 403, body: 'the ticket was not issued by this server\n' };
       if (issued.usedBy) throw { status_code: 403, body: 'this ticket has already been used for a bundle\n' };
+      await bindTicket(issued.nonce, upload.id, at);
+      await index.addUpload({
+        uploadId: upload.id,
+        nonce: issued.nonce,
+        createdAt: new Date(at).toISOString(),
+      });
       log.info({ uploadId: upload.id, sessionId, size: upload.size ?? null }, 'upload created');
       return { metadata: { sessionId } };
     },
+    async onIncomingRequest(req, uploadId) {
+      // An upload whose ticket has since been used by, or bound to, another upload takes no more
+      // bytes: one ticket, one bundle.
+      if (req.method !== 'PATCH') return;
+      const record = await index.getUpload(uploadId);
+      if (!record) return;
+      const ticket = await index.getTicket(record.nonce);
+      if (ticket?.usedBy && ticket.usedBy !== uploadId)
+        throw { status_code: 403, body: `the ticket of this upload was used by upload ${ticket.usedBy}\n` };
+      const binding = await index.getBinding(record.nonce);
+      if (binding && binding.uploadId !== uploadId)
+        throw {
+          status_code: 403,
+          body: `the ticket of this upload is bound to upload ${binding.uploadId}\n`,
+        };
+    },
     async onUploadFinish(_req, upload) {
       const receipt = await receiveBundle(
-        { storage, index, ticketKeys: [ticketPublic], timestamper },
+        { storage, index, ticketKeys: [ticketPublic], timestamper, now, clockSkewSeconds },
         {
           uploadId: upload.id,
           declaredSessionId: upload.metadata?.sessionId ?? null,
@@ -211,6 +276,32 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
       };
     },
   });
+
+  /**
+   * One ticket, one live upload: binds the ticket to `uploadId`, or refuses (403) while the upload
+   * it is bound to is in progress. A binding is given up when that upload is gone (terminated by
+   * the client, or never stored), when it has received no byte at all (a creation retried because
+   * its response was lost), or when its bundle failed verification (receive.ts).
+   */
+  const bindTicket = async (nonce: string, uploadId: string, at: number): Promise<void> => {
+    const refuse = (detail: string) => ({ status_code: 403, body: `${detail}\n` });
+    const bound = await index.getBinding(nonce);
+    if (bound && bound.uploadId !== uploadId) {
+      let offset: number | null = null;
+      try {
+        offset = (await storage.datastore.getUpload(bound.uploadId)).offset;
+      } catch (error) {
+        const status = (error as { status_code?: number }).status_code;
+        if (status !== 404 && status !== 410) throw error;
+      }
+      if (offset !== null && offset > 0)
+        throw refuse(`this ticket is bound to upload ${bound.uploadId}, which is still in progress`);
+      await index.releaseBinding(nonce, bound.uploadId);
+      log.info({ nonce, from: bound.uploadId, to: uploadId, offset }, 'ticket binding moved');
+    }
+    if (!(await index.bindTicket({ nonce, uploadId, boundAt: new Date(at).toISOString() })))
+      throw refuse('this ticket was just bound to another upload');
+  };
 
   const corsHeaders = (req: IncomingMessage): Record<string, string> => {
     const origin = req.headers.origin;
@@ -268,6 +359,7 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
           recipients: [recipient],
           ...request,
           ...(options.ticketTtlSeconds ? { ttlSeconds: options.ticketTtlSeconds } : {}),
+          now: now().getTime(),
         });
         log.info({ sessionId: grant.sessionId, scriptId: request.scriptId }, 'ticket issued');
         return sendJson(res, 201, grant, corsHeaders(req));
@@ -299,9 +391,18 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
           else res.destroy();
         });
       };
+      // Slow or never-finished requests must not hold sockets for Node's 5 minutes; the timeouts
+      // are enforced on each check of the connections, so check often enough for them to matter.
+      const requestTimeout = options.requestTimeoutMs ?? 120_000;
+      const headersTimeout = Math.min(options.headersTimeoutMs ?? 20_000, requestTimeout);
+      const timeouts = {
+        requestTimeout,
+        headersTimeout,
+        connectionsCheckingInterval: Math.max(100, Math.min(5_000, Math.floor(headersTimeout / 4))),
+      };
       const server: Server = options.tls
-        ? createHttpsServer(options.tls, listener)
-        : createHttpServer(listener);
+        ? createHttpsServer({ ...options.tls, ...timeouts }, listener)
+        : createHttpServer(timeouts, listener);
       http = server;
       return new Promise((resolvePromise, reject) => {
         server.once('error', reject);

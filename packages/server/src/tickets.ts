@@ -32,6 +32,45 @@ export interface MintTicketOptions {
 const JKT = /^[A-Za-z0-9_-]{43}$/;
 const REF = /^[\p{L}\p{N}._:/-]{1,128}$/u;
 
+/** Default tolerance between the server's clock and the clock that issued a ticket, seconds. */
+export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
+
+/** A ticket's validity window, ms since the epoch. */
+export interface TicketWindow {
+  issuedAt: number;
+  expiresAt: number;
+  /** `nbf`, when the ticket has one (tickets minted here do not: `iat` is their not-before). */
+  notBefore?: number;
+}
+
+/**
+ * Why a ticket cannot be used at `at` (ms, the server's clock), or null when it can: expired more
+ * than `skewSeconds` ago (`TICKET_EXPIRED`), or issued / not valid before more than `skewSeconds`
+ * ahead (`TICKET_NOT_YET_VALID`). The result starts with the reason code, as receipts do.
+ *
+ * @example
+ * ```ts
+ * const problem = ticketWindowProblem({ issuedAt, expiresAt }, Date.now(), 60);
+ * if (problem) refuse(problem); // "TICKET_EXPIRED: …"
+ * ```
+ */
+export function ticketWindowProblem(
+  window: TicketWindow,
+  at: number,
+  skewSeconds: number,
+  /** What `at` is, for the message. */
+  what = "by the server's clock it is",
+): string | null {
+  const skew = skewSeconds * 1000;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  if (!(at <= window.expiresAt + skew))
+    return `TICKET_EXPIRED: ${what} ${iso(at)}, the ticket expired at ${iso(window.expiresAt)} (tolerance ${skewSeconds} s)`;
+  const notBefore = Math.max(window.issuedAt, window.notBefore ?? Number.NEGATIVE_INFINITY);
+  if (!(at >= notBefore - skew))
+    return `TICKET_NOT_YET_VALID: ${what} ${iso(at)}, the ticket is valid from ${iso(notBefore)} (tolerance ${skewSeconds} s)`;
+  return null;
+}
+
 /** Checks a ticket request body; throws BAD_USAGE naming the bad field. */
 export function parseTicketRequest(body: unknown): { jkt: string; scriptId: string; applicationRef: string } {
   const bad = (detail: string) => new DualrecError('BAD_USAGE', { detail });

@@ -10,7 +10,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DualrecError, sha256Hex } from '@dualrec/evidence';
@@ -214,6 +214,9 @@ export class LocalTsa implements Timestamper {
       await writeFile(join(root, 'serial'), '01\n');
     }
     await writeFile(join(root, 'tsa.cnf'), TSA_CONFIG(root));
+    // OpenSSL writes with the umask; the TSA key above all must be the server user's alone.
+    for (const entry of await readdir(root, { withFileTypes: true }))
+      if (entry.isFile()) await chmod(join(root, entry.name), 0o600);
     return new LocalTsa(root);
   }
 

@@ -3,7 +3,7 @@
  * real sample bundles for them, tus HTTP stacks that count the PATCH bytes sent (and drop the
  * connection once), and a fast byte comparison.
  */
-import { generateDeviceKey, MemorySink, writeSampleBundle } from '@dualrec/evidence';
+import { type DeviceKey, generateDeviceKey, MemorySink, writeSampleBundle } from '@dualrec/evidence';
 import * as tus from 'tus-js-client';
 import type { DualrecServer } from '../src/server.js';
 
@@ -18,8 +18,16 @@ export async function grantFor(server: DualrecServer, jkt: string) {
   return (await response.json()) as { ticket: string; sessionId: string; recipients: never[] };
 }
 
-/** A real bundle for a ticket this server issued; `recordingBytes` sets its size. */
-export async function bundleFor(server: DualrecServer, recordingBytes = 64 * 1024) {
+/**
+ * A real bundle for a ticket this server issued; `recordingBytes` sets its size. `startedAt` sets
+ * the session's start as the device claims it; `signer` signs the manifest with another device
+ * key than the one the ticket was issued for (a bundle that must fail verification).
+ */
+export async function bundleFor(
+  server: DualrecServer,
+  recordingBytes = 64 * 1024,
+  options: { startedAt?: number; signer?: DeviceKey } = {},
+) {
   const deviceKey = await generateDeviceKey();
   const grant = await grantFor(server, deviceKey.thumbprint);
   const sink = new MemorySink();
@@ -32,10 +40,31 @@ export async function bundleFor(server: DualrecServer, recordingBytes = 64 * 102
     recipients: grant.recipients,
     recording: [recording],
     recordingType: 'video/webm',
+    deviceKey: options.signer ?? deviceKey,
+    ticket: grant.ticket,
+    ...(options.startedAt !== undefined ? { startedAt: options.startedAt } : {}),
+  });
+  return { grant, bytes: await sink.bytes(), deviceKey };
+}
+
+/** The same ticket's bundle again, signed by `deviceKey` (the genuine device after an attacker's try). */
+export async function bundleWithTicket(
+  grant: { ticket: string; recipients: never[] },
+  deviceKey: DeviceKey,
+  startedAt?: number,
+) {
+  const sink = new MemorySink();
+  await writeSampleBundle({
+    sink,
+    ticketSigningKey: undefined as never,
+    recipients: grant.recipients,
+    recording: [globalThis.crypto.getRandomValues(new Uint8Array(4096))],
+    recordingType: 'video/webm',
     deviceKey,
     ticket: grant.ticket,
+    ...(startedAt !== undefined ? { startedAt } : {}),
   });
-  return { grant, bytes: await sink.bytes() };
+  return sink.bytes();
 }
 
 /** Counts the body bytes the client actually sent in PATCH requests. */

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bytesSource, MemorySink, ZipArchive, ZipWriter } from '@dualrec/evidence';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
 
@@ -180,6 +181,55 @@ describe('bad input and bad usage', () => {
     const inspect = await run('inspect', garbage);
     expect(inspect.code).toBe(1);
     expect(inspect.stderr).toContain('BUNDLE_MALFORMED');
+  });
+
+  it('verify and inspect: 400 000 lines of {} in events.jsonl — exit 1 with a bounded list of reasons, not a stack overflow', async () => {
+    const archive = await ZipArchive.open(bytesSource(new Uint8Array(await readFile(bundle))));
+    const sink = new MemorySink();
+    const writer = new ZipWriter(sink);
+    for (const entry of archive.entries) {
+      const data =
+        entry.name === 'events.jsonl'
+          ? new TextEncoder().encode('{}\n'.repeat(400_000))
+          : await archive.read(entry, 1 << 26);
+      await writer.addEntry(entry.name, [data]);
+    }
+    await writer.finish();
+    const hostile = join(dir, 'hostile-events.zip');
+    await writeFile(hostile, await sink.bytes());
+    const result = await run('verify', hostile, '--keys', keys);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('INVALID');
+    expect(result.stdout).toContain('EVENTS_MALFORMED');
+    expect(result.stdout.split('\n').length).toBeLessThan(120);
+    const json = JSON.parse((await run('verify', hostile, '--keys', keys, '--json')).stdout);
+    expect(json.reasons.length).toBeLessThanOrEqual(101);
+    // inspect (no verification) stops reading such a log too, and says where.
+    const inspect = await run('inspect', hostile);
+    expect(inspect.code).toBe(0);
+    expect(inspect.stdout).toContain('events (0)  — checking stopped at line 1001 of 400000');
+  });
+
+  it('an unexpected error is one line with the reason and exit 1, never a stack trace', async () => {
+    const { COMMANDS } = await import('../main.js');
+    COMMANDS['test-throw'] = {
+      summary: 'throws',
+      usage: '',
+      run: async () => {
+        throw new RangeError('Maximum call stack size exceeded');
+      },
+    };
+    try {
+      const result = await run('test-throw');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        'dualrec test-throw: [INTERNAL] RangeError: Maximum call stack size exceeded',
+      );
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      delete COMMANDS['test-throw'];
+    }
   });
 
   it('sample: a clear TOOL_NOT_FOUND without ffmpeg, BAD_USAGE for bad numbers', async () => {

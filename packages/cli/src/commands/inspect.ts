@@ -30,7 +30,12 @@ export interface Inspection {
     payload: Record<string, unknown>;
     sealed: boolean;
   }[];
+  /** Set when the event log had so many problems that reading it stopped (and where). */
+  eventsStopped: string | null;
 }
+
+/** Problems in events.jsonl after which inspect stops reading it (a hostile log costs no more). */
+const INSPECT_MAX_PROBLEMS = 1000;
 
 const usage = `Usage: dualrec inspect FILE [--json]
 
@@ -62,9 +67,20 @@ async function inspectBundle(path: string): Promise<Inspection> {
     }
     const ticket = typeof manifest.ticket === 'string' ? readTicketUnverified(manifest.ticket) : null;
     const eventsEntry = archive.get(EVENTS_FILE);
-    const events = eventsEntry
-      ? (await checkEventLog(await archive.read(eventsEntry, 32 * 1024 * 1024), manifest.sessionId)).events
-      : [];
+    // Bounded like verify: a log of hundreds of thousands of junk lines stops being read after
+    // INSPECT_MAX_PROBLEMS problems (the events before that point are shown).
+    const log = eventsEntry
+      ? await checkEventLog(
+          await archive.read(eventsEntry, 32 * 1024 * 1024),
+          manifest.sessionId,
+          EVENTS_FILE,
+          {
+            maxReasons: INSPECT_MAX_PROBLEMS,
+          },
+        )
+      : null;
+    const events = log?.events ?? [];
+    const stopped = log?.reasons.find((r) => r.detail.startsWith('checking stopped at line'))?.detail ?? null;
     return {
       file: path,
       verified: false,
@@ -81,6 +97,7 @@ async function inspectBundle(path: string): Promise<Inspection> {
         payload: e.payload,
         sealed: e.sealed !== undefined,
       })),
+      eventsStopped: stopped,
     };
   } finally {
     await source.close();
@@ -112,7 +129,7 @@ function formatInspection(i: Inspection): string {
     ...(m.steps ?? []).map(
       (s) => `  ${s.name.padEnd(12)} ${s.status.padEnd(8)} ${JSON.stringify(s.summary)}`,
     ),
-    `events (${i.events.length})`,
+    `events (${i.events.length})${i.eventsStopped ? `  — ${i.eventsStopped}` : ''}`,
     ...i.events.map(
       (e) =>
         `  ${String(e.seq).padStart(3)} ${(`+${(e.t / 1000).toFixed(3)}s`).padStart(10)} ${e.type.padEnd(16)} ${JSON.stringify(e.payload)}${e.sealed ? ' [sealed]' : ''}`,

@@ -6,6 +6,7 @@ import { type Command, EXIT, parseCommandArgs } from '../io.js';
 
 const usage = `Usage: dualrec serve [--port N] [--host ADDR] [--data DIR] [--db URL] [--keys DIR] [--tsa local|none|URL]
                      [--origin URL]... [--static PREFIX=DIR]... [--lender ID] [--max-bundle-mb N]
+                     [--clock-skew S] [--request-timeout S] [--headers-timeout S]
                      [--store s3://BUCKET[/PREFIX] [--s3-endpoint URL] [--s3-region R] [--s3-path-style]]
 
 The lender's receiving server: session tickets (POST /v1/tickets), resumable uploads (tus at
@@ -23,6 +24,12 @@ Options (defaults need no set-up):
   --static P=DIR     also serve DIR at URL prefix P, e.g. --static /=./h5 --static /dualrec-assets=./assets
   --lender ID        lender id written into tickets (default dualrec-demo-lender)
   --max-bundle-mb N  largest bundle accepted (default 512)
+  --clock-skew S     seconds of clock difference tolerated when a ticket's expiry and not-before
+                     are checked against this server's clock (default 60)
+  --request-timeout S
+                     longest one request may take, seconds (default 120; a cut PATCH resumes)
+  --headers-timeout S
+                     longest the request headers may take, seconds (default 20)
   --store SPEC       where uploads and bundles go: "disk" (default, under DATA) or s3://BUCKET[/PREFIX]
                      (S3-compatible object storage; credentials from the standard AWS chain:
                      AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ~/.aws, instance role)
@@ -50,6 +57,9 @@ export const serveCommand: Command = {
         static: { type: 'string', multiple: true },
         lender: { type: 'string' },
         'max-bundle-mb': { type: 'string' },
+        'clock-skew': { type: 'string' },
+        'request-timeout': { type: 'string' },
+        'headers-timeout': { type: 'string' },
         store: { type: 'string' },
         's3-endpoint': { type: 'string' },
         's3-region': { type: 'string' },
@@ -96,6 +106,21 @@ export const serveCommand: Command = {
     const maxMb = values['max-bundle-mb'] ? Number(values['max-bundle-mb']) : undefined;
     if (maxMb !== undefined && !(maxMb > 0))
       throw new DualrecError('BAD_USAGE', { detail: '--max-bundle-mb must be > 0' });
+    const skew = values['clock-skew'] === undefined ? undefined : Number(values['clock-skew']);
+    if (skew !== undefined && !(Number.isInteger(skew) && skew >= 0 && skew <= 3600))
+      throw new DualrecError('BAD_USAGE', {
+        detail: '--clock-skew must be a whole number of seconds, 0-3600',
+      });
+    const seconds = (name: 'request-timeout' | 'headers-timeout'): number | undefined => {
+      const value = values[name];
+      if (value === undefined) return undefined;
+      const n = Number(value);
+      if (!(Number.isFinite(n) && n > 0 && n <= 3600))
+        throw new DualrecError('BAD_USAGE', { detail: `--${name} must be seconds, > 0 and ≤ 3600` });
+      return Math.round(n * 1000);
+    };
+    const requestTimeoutMs = seconds('request-timeout');
+    const headersTimeoutMs = seconds('headers-timeout');
     const server = await createServer({
       storage,
       dataDir,
@@ -107,6 +132,9 @@ export const serveCommand: Command = {
       ...(values.origin ? { allowedOrigins: values.origin } : {}),
       ...(values.lender ? { lenderId: values.lender } : {}),
       ...(maxMb ? { maxBundleBytes: Math.round(maxMb * 1024 * 1024) } : {}),
+      ...(skew !== undefined ? { clockSkewSeconds: skew } : {}),
+      ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
+      ...(headersTimeoutMs ? { headersTimeoutMs } : {}),
       static: mounts,
     });
     await server.listen();

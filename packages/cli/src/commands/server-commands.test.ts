@@ -101,5 +101,8 @@ describe('dualrec serve + upload + bundles', () => {
     expect((await run('serve', '--store', 'ftp://bucket')).code).toBe(2);
     expect((await run('serve', '--store', 's3://')).code).toBe(2);
     expect((await run('serve', '--s3-path-style')).code).toBe(2);
+    expect((await run('serve', '--clock-skew', '-5')).code).toBe(2);
+    expect((await run('serve', '--request-timeout', '0')).code).toBe(2);
+    expect((await run('serve', '--headers-timeout', 'soon')).code).toBe(2);
   });
 });
