@@ -194,6 +194,9 @@ async function runCard(context: StepContext, side: 'front' | 'back'): Promise<St
         });
         portrait = true;
       }
+      // The last card step of the session: free the reader (PP-OCR's worker holds ~100 MB of
+      // models and wasm memory) before liveness and the recording need the phone's CPU and memory.
+      if (isLastCardStep(runtime.stepsPlanned, step)) await runtime.preload.release(READER_KEY);
       const checked = fieldViews(result);
       return {
         status: 'passed',
@@ -213,6 +216,11 @@ async function runCard(context: StepContext, side: 'front' | 'back'): Promise<St
   } finally {
     if (previewUrl) URL.revokeObjectURL(previewUrl);
   }
+}
+
+function isLastCardStep(planned: readonly string[], step: 'id-front' | 'id-back'): boolean {
+  const later = planned.slice(planned.indexOf(step) + 1);
+  return !later.includes('id-front') && !later.includes('id-back');
 }
 
 export const runIdFront = (context: StepContext) => runCard(context, 'front');
