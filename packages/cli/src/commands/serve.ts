@@ -105,16 +105,6 @@ export const serveCommand: Command = {
       throw new DualrecError('BAD_USAGE', {
         detail: `--keys ${keysDir} is inside --data ${dataDir}: keep the keys in a folder of their own, outside the data folder`,
       });
-    if (!existsSync(join(keysDir, KEY_FILES.ticketSigningPrivate))) {
-      if (values.keys)
-        throw new DualrecError('KEY_INVALID', {
-          detail: `${keysDir} has no ${KEY_FILES.ticketSigningPrivate}`,
-        });
-      const created = await createKeySet(keysDir);
-      io.stderr.write(
-        `dualrec serve: created a trial key set in ${created.dir} (outside the data folder; keep *.private.jwk secret, and move ${KEY_FILES.encryptionPrivate} to the people who decrypt: the server never needs it)\n`,
-      );
-    }
     const mounts: StaticMount[] = (values.static ?? []).map((spec) => {
       const at = spec.indexOf('=');
       if (at < 1) throw new DualrecError('BAD_USAGE', { detail: `--static ${spec}: expected PREFIX=DIR` });
@@ -138,6 +128,17 @@ export const serveCommand: Command = {
     };
     const requestTimeoutMs = seconds('request-timeout');
     const headersTimeoutMs = seconds('headers-timeout');
+    // Every option is checked before anything is written: a mistyped command creates no keys.
+    if (!existsSync(join(keysDir, KEY_FILES.ticketSigningPrivate))) {
+      if (values.keys)
+        throw new DualrecError('KEY_INVALID', {
+          detail: `${keysDir} has no ${KEY_FILES.ticketSigningPrivate}`,
+        });
+      const created = await createKeySet(keysDir);
+      io.stderr.write(
+        `dualrec serve: created a trial key set in ${created.dir} (outside the data folder; keep *.private.jwk secret, and move ${KEY_FILES.encryptionPrivate} to the people who decrypt: the server never needs it)\n`,
+      );
+    }
     const server = await createServer({
       storage,
       dataDir,

@@ -104,9 +104,17 @@ describe('dualrec serve + upload + bundles', () => {
     expect((await run('serve', '--store', 'ftp://bucket')).code).toBe(2);
     expect((await run('serve', '--store', 's3://')).code).toBe(2);
     expect((await run('serve', '--s3-path-style')).code).toBe(2);
-    expect((await run('serve', '--clock-skew', '-5')).code).toBe(2);
-    expect((await run('serve', '--request-timeout', '0')).code).toBe(2);
-    expect((await run('serve', '--headers-timeout', 'soon')).code).toBe(2);
+    for (const bad of [
+      ['--clock-skew', '-5'],
+      ['--request-timeout', '0'],
+      ['--headers-timeout', 'soon'],
+    ]) {
+      const refused = await run('serve', ...bad, '--data', join(dir, 'refused', 'data'));
+      expect(refused.code).toBe(2);
+      // Refused before anything is written: no trial key set beside the data folder.
+      expect(refused.stderr).not.toContain('created a trial key set');
+    }
+    await expect(access(join(dir, 'refused'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('refuses a key folder inside the data folder (exit 2), and creates nothing there', async () => {
