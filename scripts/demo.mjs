@@ -13,6 +13,7 @@
 //       copy the stored bundle to FILE (its RFC 3161 token to FILE.tsr) and the demo keys to FILE.keys/.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { networkInterfaces } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -107,6 +108,14 @@ if (values.https) {
   tls = { key: readFileSync(join(tlsDir, 'key.pem')), cert: readFileSync(join(tlsDir, 'cert.pem')) };
 }
 
+// The server's log goes to stderr: stdout carries only the headless run's JSON result.
+const { default: pino } = await import(
+  pathToFileURL(createRequire(resolve(repo, 'packages/server/package.json')).resolve('pino')).href
+);
+const logger = pino(
+  { name: 'dualrec-server', level: values.headless ? 'warn' : 'info' },
+  pino.destination(2),
+);
 const lender = await server.createServer({
   dataDir,
   keysDir,
@@ -117,7 +126,7 @@ const lender = await server.createServer({
     { prefix: '/dualrec-assets', dir: resolve(repo, 'assets-dist') },
     { prefix: '/', dir: pageDir },
   ],
-  logLevel: values.headless ? 'warn' : 'info',
+  logger,
   ...(tls ? { tls } : {}),
 });
 await lender.listen();

@@ -179,6 +179,14 @@ function describe(tr: ReportTranslator, type: string, p: Payload): { level: Leve
           file: str((p.image as Payload | null)?.file),
         }),
       };
+    case 'ocr.portrait.captured':
+      return {
+        level: 'info',
+        text: t('event.ocr.portrait.captured', {
+          file: str((p.image as Payload | null)?.file),
+          how: t(p.fromOutline === true ? 'portraitFrom.outline' : 'portraitFrom.text'),
+        }),
+      };
     case 'ocr.card.result':
       return {
         level: p.found === false ? 'warn' : p.idNumberValid === false ? 'warn' : 'ok',

@@ -5,6 +5,8 @@
  */
 export type UiLocale = 'zh-CN' | 'en';
 
+import type { CardProblem } from './views.js';
+
 const zh = {
   'app.title': '视频双录',
   'app.progress': '第 {current} 步，共 {total} 步',
@@ -45,6 +47,12 @@ const zh = {
   'id.field.issuer': '签发机关',
   'id.field.validity': '有效期限',
   'id.notFound': '没有找到证件，请将证件完整放入画面后重拍。',
+  'id.wrongSide': '这是证件的另一面，请拍摄{side}。',
+  'id.tooSmall': '证件在照片中太小，请靠近一些，让证件占满框内后重拍。',
+  'id.blurry': '照片模糊，请拿稳手机、对准焦点后重拍。',
+  'id.glare': '证件有反光，请稍微倾斜证件避开光源后重拍。',
+  'id.tooDark': '光线太暗，请到明亮处重拍。',
+  'id.glareOver': '有的内容被反光遮住，没能识别（标记的项）。请避开光源重拍，或核对后继续。',
   'liveness.loading': '正在加载人脸检测模型…',
   'liveness.instruction': '请正对屏幕，将面部放入圆框内，按提示完成动作。',
   'liveness.passed': '活体检测通过',
@@ -124,6 +132,13 @@ const en: Record<MessageKey, string> = {
   'id.field.issuer': 'Issued by',
   'id.field.validity': 'Valid',
   'id.notFound': 'No card found. Put the whole card in the picture and take it again.',
+  'id.wrongSide': 'This is the other side of the card: take the {side}.',
+  'id.tooSmall': 'The card is too small in the photo: move closer so it fills the frame, and take it again.',
+  'id.blurry': 'The photo is blurry: hold the phone still, let it focus, and take it again.',
+  'id.glare': 'There is glare on the card: tilt it away from the light and take it again.',
+  'id.tooDark': 'It is too dark: move to a brighter place and take it again.',
+  'id.glareOver':
+    'Glare hid some of the card (the marked items). Take it again away from the light, or check them and go on.',
   'liveness.loading': 'Loading face detection…',
   'liveness.instruction': 'Face the screen, keep your face inside the oval and follow the prompts.',
   'liveness.passed': 'Liveness check passed',
@@ -197,3 +212,13 @@ export function translate(
 
 /** For the unit test: the elder variants, to check their placeholders match the standard text. */
 export const ELDER_MESSAGES = elder;
+
+/** The prompt for each reason a photo was not accepted. */
+export const CARD_PROBLEM_MESSAGES: Record<CardProblem, MessageKey> = {
+  'no-card': 'id.notFound',
+  'wrong-side': 'id.wrongSide',
+  'too-small': 'id.tooSmall',
+  blurry: 'id.blurry',
+  glare: 'id.glare',
+  'too-dark': 'id.tooDark',
+};

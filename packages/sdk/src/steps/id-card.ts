@@ -6,9 +6,9 @@
  */
 import { DualrecError, isDualrecError } from '@dualrec/evidence';
 import type { CardReadResult, OcrReader } from '@dualrec/ocr';
-import type { MessageKey } from '../i18n.js';
+import { CARD_PROBLEM_MESSAGES, type MessageKey } from '../i18n.js';
 import type { StepContext, StepResult } from '../step.js';
-import type { CardFieldView, CardView } from '../views.js';
+import type { CardFieldView, CardProblem, CardView } from '../views.js';
 
 const READER_KEY = 'ocr-reader';
 
@@ -113,8 +113,12 @@ async function runCard(context: StepContext, side: 'front' | 'back'): Promise<St
   const readerLoad = preloadCardReader(context);
   const step = side === 'front' ? 'id-front' : 'id-back';
   let previewUrl: string | null = null;
-  const show = (phase: CardView['phase'], fields: CardFieldView[] = []) =>
-    context.view({ step, side, phase, previewUrl, fields });
+  const show = (
+    phase: CardView['phase'],
+    fields: CardFieldView[] = [],
+    problem: CardProblem | null = null,
+    glareOver: string[] = [],
+  ) => context.view({ step, side, phase, previewUrl, fields, problem, glareOver });
   const loadedBefore = runtime.preload.fraction(READER_KEY) === 1;
   let attempts = 0;
   try {
@@ -140,16 +144,28 @@ async function runCard(context: StepContext, side: 'front' | 'back'): Promise<St
       ]);
       const result = await reader.read(rgba, { side, signal });
       if (!result.found || result.side !== side) {
-        await context.log('ocr.card.rejected', {
-          side,
-          reason: result.found ? 'wrong-side' : 'no-card',
-          attempt: attempts,
-        });
-        show('not-found');
-        context.feedback('no-card', context.t('id.notFound'));
+        // What to change before the next photo: the reader says why it found nothing.
+        const problem: CardProblem = result.found ? 'wrong-side' : result.reason;
+        await context.log('ocr.card.rejected', { side, reason: problem, attempt: attempts });
+        show('not-found', [], problem);
+        context.feedback(
+          problem,
+          context.t(CARD_PROBLEM_MESSAGES[problem], {
+            side: context.t(side === 'front' ? 'id.side.front' : 'id.side.back'),
+          }),
+        );
         continue;
       }
-      show('review', fieldViews(result));
+      // Result fields under glare, as the review's field keys (birthDate is shown as "birth").
+      const glareOver = [
+        ...new Set(
+          result.glareOver.map((name) =>
+            name === 'birthDate' ? 'birth' : name === 'ethnicity' ? 'sex' : name,
+          ),
+        ),
+      ];
+      show('review', fieldViews(result), null, glareOver);
+      if (glareOver.length) context.feedback('glare-over-field', context.t('id.glareOver'));
       const answer = await context.waitFor('card-confirm', 'card-retake');
       if (answer.type === 'card-retake') {
         await context.log('ocr.card.retake', { side, attempt: attempts });
