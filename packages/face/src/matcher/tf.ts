@@ -15,6 +15,8 @@ export async function importTf(): Promise<TfRuntime> {
     import('@tensorflow/tfjs-core'),
     import('@tensorflow/tfjs-converter'),
   ]);
+  // Production mode: no per-op NaN checks, and no console banner suggesting tfjs-node in node.
+  tf.enableProdMode();
   return {
     tf,
     async loadGraph(modelJson, weights) {
