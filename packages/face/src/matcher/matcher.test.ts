@@ -7,7 +7,7 @@ import { FACE_MATCH_FILES, FACE_MATCH_MODEL } from './assets.js';
 import { applyAffine } from './image.js';
 import { compareEmbeddings, type FaceEmbedding, type FaceMatcher } from './matcher.js';
 import { OPERATING_POINTS } from './operating-points.js';
-import { fixtureImage } from './test-images.js';
+import { fixtureImage } from '../node/test-images.js';
 
 describe('five-point alignment', () => {
   it('recovers a known similarity transform', () => {

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { RgbaImage } from './image.js';
+import type { RgbaImage } from '../matcher/image.js';
 
 const REPO = resolve(import.meta.dirname, '../../../..');
 export const FIXTURES = resolve(process.env.DUALREC_SHARED_DIR ?? resolve(REPO, '../shared'), 'fixtures');
