@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { DualrecError } from '@dualrec/evidence';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFaceMatcher } from '../node/matcher.js';
+import { fixtureImage } from '../node/test-images.js';
 import { ARCFACE_TEMPLATE, alignmentToSource, type Point, similarityTransform } from './align.js';
 import { FACE_MATCH_FILES, FACE_MATCH_MODEL } from './assets.js';
 import { applyAffine } from './image.js';
 import { compareEmbeddings, type FaceEmbedding, type FaceMatcher } from './matcher.js';
 import { OPERATING_POINTS } from './operating-points.js';
-import { fixtureImage } from '../node/test-images.js';
 
 describe('five-point alignment', () => {
   it('recovers a known similarity transform', () => {
