@@ -49,6 +49,11 @@ export interface SampleOptions {
    * server knows). Its session id, lender id and script id are used; ticketSigningKey is unused.
    */
   ticket?: string;
+  /**
+   * Extra sealed stills (e.g. an `id-portrait` and a `best-frame` JPEG for face-match tests),
+   * added before the recording, each announced by an event of type `event` when given.
+   */
+  stills?: readonly { name: string; role: string; mediaType: string; bytes: Uint8Array; event?: string }[];
 }
 
 export interface SampleResult {
@@ -138,6 +143,18 @@ export async function writeSampleBundle(options: SampleOptions): Promise<SampleR
     singleFace: true,
     synthetic,
   });
+  for (const still of options.stills ?? []) {
+    const file = await writer.addMedia({ name: still.name, role: still.role, mediaType: still.mediaType }, [
+      still.bytes,
+    ]);
+    if (still.event)
+      await log.append(still.event, {
+        file: still.name,
+        sha256: await sha256Hex(still.bytes),
+        size: file.size,
+        synthetic,
+      });
+  }
   const recordingName = 'media/recording.webm.enc';
   await log.append('recording.start', { file: recordingName, mediaType: options.recordingType, synthetic });
   const recording = await writer.addMedia(
