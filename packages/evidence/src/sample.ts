@@ -6,6 +6,7 @@
  */
 import { BundleWriter } from './bundle-writer.js';
 import { toHex, utf8 } from './bytes.js';
+import type { JsonValue } from './canonical-json.js';
 import { sha256Hex } from './digest.js';
 import { DualrecError } from './errors.js';
 import { type EventClock, EvidenceLog } from './event-log.js';
@@ -54,6 +55,12 @@ export interface SampleOptions {
    * added before the recording, each announced by an event of type `event` when given.
    */
   stills?: readonly { name: string; role: string; mediaType: string; bytes: Uint8Array; event?: string }[];
+  /** Extra events appended after the stills (e.g. a `face.match` claim), sealed fields included. */
+  events?: readonly {
+    type: string;
+    payload: { [key: string]: JsonValue };
+    sealed?: { [key: string]: JsonValue };
+  }[];
 }
 
 export interface SampleResult {
@@ -155,6 +162,8 @@ export async function writeSampleBundle(options: SampleOptions): Promise<SampleR
         synthetic,
       });
   }
+  for (const event of options.events ?? [])
+    await log.append(event.type, event.payload, event.sealed ? { sealed: event.sealed } : {});
   const recordingName = 'media/recording.webm.enc';
   await log.append('recording.start', { file: recordingName, mediaType: options.recordingType, synthetic });
   const recording = await writer.addMedia(

@@ -61,6 +61,14 @@ export {
   toRgba,
 } from './matcher/browser.js';
 export {
+  type ClaimCheck,
+  checkFaceMatchClaim,
+  FACE_MATCH_EVENT,
+  FACE_MATCH_TOLERANCE,
+  type RecordFaceMatchOptions,
+  recordFaceMatch,
+} from './matcher/evidence.js';
+export {
   type CompareOptions,
   compareEmbeddings,
   type FaceComparison,

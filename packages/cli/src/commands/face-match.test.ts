@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { MemorySink, writeSampleBundle } from '@dualrec/evidence';
+import { type JsonValue, MemorySink, writeSampleBundle } from '@dualrec/evidence';
+import { type FaceComparison, loadFaceMatcher, recordFaceMatch } from '@dualrec/face/matcher-node';
+import { decodeImage } from '@dualrec/ocr/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
 import { loadLenderKeys, requireKey } from './keygen.js';
@@ -49,10 +51,36 @@ const jpegFrame = (video: string, t: number) =>
 let dir: string;
 let keys: string;
 
-/** A sealed sample bundle holding the given ID portrait and best frame. */
+type ClaimEvent = {
+  type: string;
+  payload: { [key: string]: JsonValue };
+  sealed?: { [key: string]: JsonValue };
+};
+
+/** The `face.match` event the device would log for this comparison (through the real recorder). */
+async function claimOf(comparison: FaceComparison): Promise<ClaimEvent> {
+  let event: ClaimEvent | undefined;
+  await recordFaceMatch({
+    log: {
+      append: async (type, payload = {}, options = {}) => {
+        event = { type, payload, ...(options.sealed ? { sealed: options.sealed } : {}) };
+        return {} as never;
+      },
+    },
+    comparison,
+    reference: { file: 'media/id-portrait-1-1.png' },
+    probe: { file: 'media/best-frame.jpg', frameT: 1234 },
+    policy: 'flag',
+  });
+  if (!event) throw new Error('nothing logged');
+  return event;
+}
+
+/** A sealed sample bundle holding the given ID portrait and best frame (and events). */
 async function bundleWith(
   name: string,
   stills: { portrait?: Uint8Array; bestFrame?: Uint8Array },
+  events: ClaimEvent[] = [],
 ): Promise<string> {
   const lender = await loadLenderKeys(keys);
   const sink = new MemorySink();
@@ -62,6 +90,7 @@ async function bundleWith(
     recipients: [requireKey(lender.encryptionPublic, keys, 'encryption-public')],
     recording: [new Uint8Array(2048)],
     recordingType: 'video/webm',
+    events,
     stills: [
       ...(stills.portrait
         ? [
@@ -145,6 +174,34 @@ describe('dualrec face-match', () => {
     );
     expect(withReference.code).toBe(1);
     expect(withReference.stdout).toContain('astronaut.png');
+  }, 120_000);
+
+  it('checks the device claim against the recomputed score and catches a tampered one', async () => {
+    const portrait = new Uint8Array(await readFile(join(FIXTURES, 'face-still/grid-s2-portrait.png')));
+    const frame = jpegFrame('face-video/blink-webcam.mp4', 1);
+    const matcher = await loadFaceMatcher();
+    const honest = await matcher.match(decodeImage(portrait), decodeImage(frame));
+    matcher.close();
+    expect(honest.decision).toBe('no-match');
+    // The device's honest claim of no match holds (exit 1 only because the faces differ).
+    const honestBundle = await bundleWith('honest.zip', { portrait, bestFrame: frame }, [
+      await claimOf(honest),
+    ]);
+    const ok = await run('face-match', honestBundle, '--keys', keys, '--json');
+    expect(JSON.parse(ok.stdout).claim).toMatchObject({ claimedDecision: 'no-match', problems: [] });
+    // A device (or anyone before sealing) that claims a match for these two faces is caught.
+    const tampered = await claimOf({
+      ...honest,
+      score: 0.91,
+      scores: { faceres: 0.9, mobileface: 0.92 },
+      decision: 'match',
+    });
+    const tamperedBundle = await bundleWith('tampered.zip', { portrait, bestFrame: frame }, [tampered]);
+    expect((await run('verify', tamperedBundle, '--keys', keys)).code).toBe(0);
+    const caught = await run('face-match', tamperedBundle, '--keys', keys);
+    expect(caught.code).toBe(1);
+    expect(caught.stdout).toContain('device claim: score 0.9100, match — DISAGREES');
+    expect(caught.stdout).toContain('claimed decision match, recomputed no-match');
   }, 120_000);
 
   it('says what is missing from a bundle without an ID portrait', async () => {

@@ -8,7 +8,14 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DualrecError, openBundle } from '@dualrec/evidence';
-import { loadFaceMatcher, OPERATING_POINTS, type OperatingPointName } from '@dualrec/face/matcher-node';
+import {
+  type ClaimCheck,
+  checkFaceMatchClaim,
+  FACE_MATCH_EVENT,
+  loadFaceMatcher,
+  OPERATING_POINTS,
+  type OperatingPointName,
+} from '@dualrec/face/matcher-node';
 import { decodeImage, readImageFile } from '@dualrec/ocr/node';
 import { type Command, EXIT, parseCommandArgs } from '../io.js';
 import { KEY_FILES, loadLenderKeys, requireKey } from './keygen.js';
@@ -18,8 +25,12 @@ const usage = `Usage: dualrec face-match BUNDLE --keys DIR [--reference FILE] [-
 
 Verifies BUNDLE, decrypts its sealed ID portrait (media role id-portrait; the last one when the
 card was photographed more than once) and its sealed best frame (role best-frame), and recomputes
-the 1:1 face comparison with the pinned models. Nothing decrypted is written to disk.
-Exit 0 when the faces match at the operating point, 1 when they do not (or on an error).
+the 1:1 face comparison with the pinned models. When the device logged a face.match claim, the
+entries it names are compared and its sealed score is checked against the recomputed one
+(tolerance 0.02), its model hash against the pinned one, its decision against its own score.
+Nothing decrypted is written to disk.
+Exit 0 when the faces match at the operating point and any claim holds; 1 when they do not
+match, the claim disagrees, or on an error.
 
 Options:
   --keys DIR            lender key folder (${KEY_FILES.encryptionPrivate}, ${KEY_FILES.ticketSigningPublic})
@@ -78,10 +89,16 @@ export const faceMatchCommand: Command = {
     let probeBytes: Uint8Array;
     let referenceName: string;
     let probeName: string;
+    let claim: Awaited<ReturnType<typeof openBundle>>['events'][number] | undefined;
     try {
       const bundle = await openBundle(source, { decryptionKey, ticketKeys: [ticketKey] });
       const files = bundle.manifest.files;
-      const probe = files.filter((f) => f.role === 'best-frame').at(-1);
+      claim = bundle.events.filter((e) => e.type === FACE_MATCH_EVENT).at(-1);
+      const named = (key: 'reference' | 'probe') => {
+        const ref = claim?.payload[key] as { file?: unknown } | undefined;
+        return typeof ref?.file === 'string' ? files.find((f) => f.name === ref.file) : undefined;
+      };
+      const probe = named('probe') ?? files.filter((f) => f.role === 'best-frame').at(-1);
       if (!probe)
         throw new DualrecError('FACE_MATCH_NO_FACE', {
           detail: 'the bundle holds no sealed best frame (role best-frame)',
@@ -91,7 +108,7 @@ export const faceMatchCommand: Command = {
       probeBytes = await collect(bundle.decryptFile(probe.name));
       if (values.reference) referenceName = resolve(values.reference);
       else {
-        const portrait = files.filter((f) => f.role === 'id-portrait').at(-1);
+        const portrait = named('reference') ?? files.filter((f) => f.role === 'id-portrait').at(-1);
         if (!portrait)
           throw new DualrecError('FACE_MATCH_NO_FACE', {
             detail: 'the bundle holds no sealed ID portrait (role id-portrait); pass --reference FILE',
@@ -117,7 +134,10 @@ export const faceMatchCommand: Command = {
     } finally {
       matcher.close();
     }
-    const output = { reference: referenceName, probe: probeName, ...result };
+    // A claim about another reference (the lender passed --reference) is not comparable.
+    const check: ClaimCheck | null =
+      claim && !values.reference ? checkFaceMatchClaim(claim.payload, claim.sealedFields, result) : null;
+    const output = { reference: referenceName, probe: probeName, ...result, claim: check };
     if (values.json) io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
     else
       io.stdout.write(
@@ -125,8 +145,15 @@ export const faceMatchCommand: Command = {
           `(faceres ${result.scores.faceres.toFixed(4)}, mobileface ${result.scores.mobileface.toFixed(4)}), ` +
           `threshold ${result.threshold} (${result.operatingPoint})\n` +
           `  reference ${referenceName}\n  probe     ${probeName}\n` +
-          `  model ${result.model.name} sha256 ${result.model.sha256}\n`,
+          `  model ${result.model.name} sha256 ${result.model.sha256}\n` +
+          (check
+            ? `  device claim: score ${check.claimedScore === null ? 'none' : check.claimedScore.toFixed(4)}, ${check.claimedDecision ?? 'no decision'} — ${
+                check.problems.length ? `DISAGREES: ${check.problems.join('; ')}` : 'holds'
+              }\n`
+            : claim
+              ? '  device claim: not checked (another reference)\n'
+              : '  device claim: none in the bundle\n'),
       );
-    return result.decision === 'match' ? EXIT.ok : EXIT.failed;
+    return result.decision === 'match' && !check?.problems.length ? EXIT.ok : EXIT.failed;
   },
 };

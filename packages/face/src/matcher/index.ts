@@ -12,6 +12,14 @@ export {
   TFJS_WASM_DIR,
 } from './assets.js';
 export { type DetectedFace, FaceDetector } from './detector.js';
+export {
+  type ClaimCheck,
+  checkFaceMatchClaim,
+  FACE_MATCH_EVENT,
+  FACE_MATCH_TOLERANCE,
+  type RecordFaceMatchOptions,
+  recordFaceMatch,
+} from './evidence.js';
 export { type Affine, applyAffine, invertAffine, type RgbaImage, warpToFloatRgb } from './image.js';
 export {
   type CompareOptions,
