@@ -124,6 +124,10 @@ export const ERROR_MESSAGES = {
     en: 'The image for face comparison is empty, too small or not an image.',
     'zh-CN': '用于人脸比对的图像为空、过小或不是图像。',
   },
+  FACE_MATCH_MISMATCH: {
+    en: 'The face in front of the camera does not match the reference photo.',
+    'zh-CN': '镜头前的人脸与参照照片不一致。',
+  },
   FACE_MATCH_CLOSED: {
     en: 'The face matcher has been closed.',
     'zh-CN': '人脸比对器已关闭。',
