@@ -45,7 +45,7 @@ export interface FaceMatcherLoadOptions {
   readAsset: (asset: FaceMatchAsset) => Promise<Uint8Array>;
   /**
    * TensorFlow.js backend: `wasm` (default; needs `wasmPaths`, the folder or URL prefix holding
-   * `tfjs-backend-wasm*.wasm`) or `cpu` (plain JS, about 5× slower, no extra files).
+   * `tfjs-backend-wasm*.wasm`) or `cpu` (plain JS, about 20× slower here, no extra files).
    */
   backend?: 'wasm' | 'cpu';
   wasmPaths?: string;
