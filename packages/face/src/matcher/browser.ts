@@ -214,7 +214,13 @@ export class BrowserFaceMatcher {
         return new BrowserFaceMatcher(impl, 'worker');
       } catch (error) {
         worker.terminate();
-        throw error;
+        // A worker that could not run at all (no module workers in an old WebView): the main
+        // thread instead. A missing or tampered file fails there the same way, so it is reported.
+        if (
+          !(error instanceof DualrecError && error.code === 'FACE_WORKER_FAILED') ||
+          options.signal?.aborted
+        )
+          throw error;
       }
     }
     const matcher = await FaceMatcher.load({
