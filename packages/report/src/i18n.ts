@@ -143,6 +143,12 @@ const zh = {
   'event.face.liveness.result.reasons': '活体检测{verdict}：{reasons}',
   'event.liveness.result': '活体检测{verdict}（动作 {challenges}）',
   'event.face.best-frame': '已保留最佳人脸帧（{file}，偏转 {yaw}°）',
+  'event.face.match.match':
+    '设备端人脸比对：{probe} 与 {reference} 一致（阈值 {threshold}；分数已加密，请用 dualrec face-match 复核）',
+  'event.face.match.no-match':
+    '设备端人脸比对：{probe} 与 {reference} 不一致（阈值 {threshold}；分数已加密，请用 dualrec face-match 复核）',
+  'event.face.match.skipped': '未进行人脸比对：没有参照照片',
+  'event.face.match.no-face': '人脸比对未完成：照片中未找到人脸',
   'event.face.multiple': '画面中出现第二张人脸',
   'event.face.multiple.end': '第二张人脸持续 {seconds} 秒（最多 {count} 张人脸）',
   'event.face.absent': '面部离开画面',
@@ -532,6 +538,12 @@ const en: Record<ReportMessageKey, string> = {
   'event.face.liveness.result.reasons': 'liveness {verdict}: {reasons}',
   'event.liveness.result': 'liveness {verdict} (challenges {challenges})',
   'event.face.best-frame': 'best frame kept ({file}, yaw {yaw}°)',
+  'event.face.match.match':
+    'on-device face match: {probe} matches {reference} (threshold {threshold}; the score is sealed, recompute with dualrec face-match)',
+  'event.face.match.no-match':
+    'on-device face match: {probe} does not match {reference} (threshold {threshold}; the score is sealed, recompute with dualrec face-match)',
+  'event.face.match.skipped': 'no face match: no reference photo',
+  'event.face.match.no-face': 'face match not done: no face found in a photo',
   'event.face.multiple': 'a second face appeared',
   'event.face.multiple.end': 'a second face for {seconds} s (up to {count} faces)',
   'event.face.absent': 'the face left the frame',

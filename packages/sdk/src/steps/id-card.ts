@@ -191,11 +191,16 @@ async function runCard(context: StepContext, side: 'front' | 'back'): Promise<St
       if (result.side === 'front' && result.portrait) {
         const { encodeJpeg } = await import('@dualrec/ocr/browser');
         const crop = cropPortrait(rgba, result.portrait);
+        const portraitJpeg = await encodeJpeg(crop);
+        const portraitFile = `media/id-portrait-${context.attempt}-${attempts}.jpg`;
+        // Kept in memory (never stored in clear) for the face match after liveness.
+        const { rememberPortrait } = await import('./face-match.js');
+        rememberPortrait(context.runtime, { jpeg: portraitJpeg, file: portraitFile });
         await recordPortrait({
           log,
           writer: capture,
           image: {
-            bytes: await encodeJpeg(crop),
+            bytes: portraitJpeg,
             mime: 'image/jpeg',
             width: crop.width,
             height: crop.height,
@@ -206,7 +211,7 @@ async function runCard(context: StepContext, side: 'front' | 'back'): Promise<St
             ([x, y]) => [(x * size.width) / rgba.width, (y * size.height) / rgba.height] as const,
           ),
           fromOutline: result.straightened,
-          file: `media/id-portrait-${context.attempt}-${attempts}.jpg`,
+          file: portraitFile,
         });
         portrait = true;
       }
