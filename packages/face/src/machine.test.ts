@@ -141,6 +141,25 @@ describe('LivenessMachine', () => {
     expect(photo.outcome?.durationMs).toBeGreaterThanOrEqual(8000);
   });
 
+  it('passive-only on a slow device: too few frames by the time limit means observe longer, not fail', () => {
+    // 2 analysed frames a second: 16 frames at 8 s, fewer than the 30 the passive check needs.
+    const slow = new LivenessMachine({ challenges: [] });
+    slow.send({ type: 'start', t: 0 });
+    for (let i = 1; i <= 200 && !slow.done; i++)
+      slow.send({ type: 'frame', frame: frameOf(i * 500, [syntheticMeasurement(live(i))], i) });
+    expect(slow.outcome).toMatchObject({ verdict: 'passed' });
+    expect(slow.outcome?.durationMs).toBeGreaterThan(8000);
+    // A still photo at that rate still fails, once the hard limit (3 × 8 s) has passed.
+    const photo = new LivenessMachine({ challenges: [] });
+    photo.send({ type: 'start', t: 0 });
+    for (let i = 1; i <= 200 && !photo.done; i++)
+      photo.send({ type: 'frame', frame: frameOf(i * 500, [syntheticMeasurement({})], i) });
+    expect(photo.outcome).toMatchObject({ verdict: 'failed', reasons: ['passive-failed'] });
+    // Rejected on the measure as soon as it could be judged (30 frames ≈ 15 s), before the 24 s limit.
+    expect(photo.outcome?.durationMs).toBeLessThan(24_000);
+    expect(() => new LivenessMachine({ challenges: [], passiveMaxMs: 0 })).toThrow();
+  });
+
   it('active challenges passed by a photo-like face still fail on the passive check', () => {
     const m = new LivenessMachine({ challenges: ['turn-left'] });
     drive(m, (i) => (i > 30 ? { pose: { yaw: 15, pitch: 0, roll: 0 } } : {}));

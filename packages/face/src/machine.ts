@@ -58,6 +58,13 @@ export interface LivenessConfig {
   goodFramesToStart?: number;
   /** Passive-only mode, or waiting for the passive verdict after the challenges: give up after, ms (default 8000). */
   passiveTimeoutMs?: number;
+  /**
+   * When the passive time limit comes with too few frames to judge (a slow phone analyses fewer
+   * frames per second), keep observing up to this long before failing, ms (default 3 × the
+   * passive time limit). Judged by what was measured, never by a frame count a slow device cannot
+   * reach in time.
+   */
+  passiveMaxMs?: number;
   /** No face this long during a challenge fails the step, ms (default 2000). */
   faceLostMs?: number;
   /** A second face this long fails the step, ms (default 1000). */
@@ -125,6 +132,7 @@ function validate(config: LivenessConfig): void {
     'challengeTimeoutMs',
     'positioningTimeoutMs',
     'passiveTimeoutMs',
+    'passiveMaxMs',
     'faceLostMs',
     'multipleFacesMs',
   ] as const) {
@@ -358,6 +366,9 @@ export class LivenessMachine {
       case 'passive-wait':
         if (t - s.since >= (this.config.passiveTimeoutMs ?? 8000)) {
           const r = this.passive.result();
+          const limit = this.config.passiveMaxMs ?? 3 * (this.config.passiveTimeoutMs ?? 8000);
+          // Too few frames yet to judge: wait for more, up to the hard limit.
+          if (!r.decided && t - s.since < limit) return;
           this.finish(t, r.decided && r.live ? undefined : 'passive-failed', events);
         }
         return;
