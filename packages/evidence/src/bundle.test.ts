@@ -5,10 +5,11 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BundleWriter } from './bundle-writer.js';
-import { concatBytes, utf8 } from './bytes.js';
+import { concatBytes, fromBase64UrlStrict, fromHex, toBase64Url, utf8 } from './bytes.js';
 import { canonicalBytes } from './canonical-json.js';
 import { crc32 } from './crc32.js';
 import { contentHash, sha256Hex } from './digest.js';
+import { isLowS, normalizeLowS, P256_ORDER } from './ecdsa.js';
 import { isDualrecError } from './errors.js';
 import { EvidenceLog } from './event-log.js';
 import { type DeviceKey, generateDeviceKey, generateKeyPairJwk, type KeyPairJwk } from './keys.js';
@@ -422,6 +423,100 @@ describe('tampering with the manifest, signature and ticket', () => {
       m.lenderId = 'someone-else.example';
     });
     expect(await codes(resigned)).toEqual(['TICKET_CLAIM_MISMATCH']);
+  });
+});
+
+describe('canonical (low-S) signatures', () => {
+  /** The same signature spelled (r, n − s): valid ECDSA, a second file for one piece of evidence. */
+  function flipS(compact: string): string {
+    const dot = compact.lastIndexOf('.');
+    const signature = fromBase64UrlStrict(compact.slice(dot + 1)) as Uint8Array;
+    let s = 0n;
+    for (const byte of signature.subarray(32)) s = (s << 8n) | BigInt(byte);
+    let flipped = P256_ORDER - s;
+    const out = signature.slice();
+    for (let i = 63; i >= 32; i--) {
+      out[i] = Number(flipped & 0xffn);
+      flipped >>= 8n;
+    }
+    return `${compact.slice(0, dot + 1)}${toBase64Url(out)}`;
+  }
+
+  it('manifest.jws with s → n − s → SIGNATURE_NOT_CANONICAL (it still verifies as ECDSA)', async () => {
+    const { bytes } = await sample();
+    const entries = await entriesOf(bytes);
+    const jws = new TextDecoder().decode(entry(entries, 'manifest.jws'));
+    expect(isLowS(fromBase64UrlStrict(jws.split('.')[2] as string) as Uint8Array)).toBe(true);
+    const highS = flipS(jws);
+    expect(isLowS(fromBase64UrlStrict(highS.split('.')[2] as string) as Uint8Array)).toBe(false);
+    const verdict = await check(await repack(replace(entries, 'manifest.jws', utf8(highS))));
+    expect(verdict.reasons.map((r) => [r.code, r.file])).toEqual([
+      ['SIGNATURE_NOT_CANONICAL', 'manifest.jws'],
+    ]);
+  });
+
+  it('a ticket with s → n − s, re-signed into the manifest → SIGNATURE_NOT_CANONICAL', async () => {
+    const { bytes, deviceKey } = await sample();
+    const resigned = await resign(await entriesOf(bytes), deviceKey, (m) => {
+      m.ticket = flipS(m.ticket);
+    });
+    const verdict = await check(resigned);
+    expect(verdict.reasons.map((r) => [r.code, r.file])).toEqual([
+      ['SIGNATURE_NOT_CANONICAL', 'manifest.json'],
+    ]);
+    expect(verdict.reasons[0]?.detail).toMatch(/^ticket: /);
+  });
+
+  it('signManifest and issueTicket always sign low-S (WebCrypto alone gives high S half the time)', async () => {
+    const device = await generateDeviceKey();
+    for (let i = 0; i < 24; i++) {
+      const jws = await signManifest(utf8(`{"n":${i}}`), device.privateKey, device.publicJwk);
+      expect(isLowS(fromBase64UrlStrict(jws.split('.')[2] as string) as Uint8Array), `manifest ${i}`).toBe(
+        true,
+      );
+      const ticket = await issueTicket(
+        {
+          lenderId: 'lender.example',
+          sessionId: `s${i}`,
+          scriptId: 'script',
+          nonce: `n${i}`,
+          deviceKeyThumbprint: device.thumbprint,
+        },
+        ticketSigning.privateJwk,
+      );
+      expect(isLowS(fromBase64UrlStrict(ticket.split('.')[2] as string) as Uint8Array), `ticket ${i}`).toBe(
+        true,
+      );
+    }
+  });
+
+  it('normalizeLowS leaves low S alone and maps a high S to n − s', () => {
+    const low = new Uint8Array(64).fill(1);
+    expect(normalizeLowS(low)).toBe(low);
+    const high = new Uint8Array(64).fill(7);
+    high.set(
+      fromHex(P256_ORDER.toString(16)).map((b, i) => (i === 31 ? b - 1 : b)),
+      32,
+    ); // n − 1
+    const fixed = normalizeLowS(high);
+    expect(isLowS(high)).toBe(false);
+    expect(isLowS(fixed)).toBe(true);
+    expect(fixed.subarray(0, 32)).toEqual(high.subarray(0, 32));
+    expect(fixed.subarray(32)).toEqual(fromHex(`${'00'.repeat(31)}01`)); // n − (n − 1)
+    expect(() => normalizeLowS(new Uint8Array(63))).toThrow();
+    expect(() => normalizeLowS(new Uint8Array(64))).toThrow(); // s = 0
+  });
+
+  it('the verdict names the bundle by the SHA-256 of manifest.json, the same whatever the archive around it', async () => {
+    const { bytes } = await sample();
+    const entries = await entriesOf(bytes);
+    const verdict = await check(bytes);
+    expect(verdict.manifestSha256).toBe(await sha256Hex(entry(entries, 'manifest.json')));
+    // Another file (a trailing entry), same manifest: same manifest hash, different file hash.
+    const other = await repack([...entries, ['timestamp.tsr', utf8('x')]]);
+    expect(await sha256Hex(other)).not.toBe(await sha256Hex(bytes));
+    expect((await check(other)).manifestSha256).toBe(verdict.manifestSha256);
+    expect((await check(utf8('not a zip'))).manifestSha256).toBeNull();
   });
 });
 

@@ -23,6 +23,7 @@ export const REASON_CODES = [
   // manifest.jws
   'SIGNATURE_MALFORMED',
   'SIGNATURE_INVALID',
+  'SIGNATURE_NOT_CANONICAL',
   // the ticket inside the manifest
   'TICKET_MALFORMED',
   'TICKET_SIGNATURE_INVALID',

@@ -5,7 +5,7 @@
  */
 import type { GeneralJWE } from 'jose';
 import { parseCanonical } from './canonical-json.js';
-import { ContentHasher } from './digest.js';
+import { ContentHasher, sha256Hex } from './digest.js';
 import { DualrecError, isDualrecError } from './errors.js';
 import { checkEventLog, openSealedFields } from './event-log.js';
 import { jwkThumbprint, type PrivateJwk, type PublicJwk } from './keys.js';
@@ -67,6 +67,12 @@ export interface Verdict {
   notices: VerifyNotice[];
   /** The parsed manifest when it could be read (present even for invalid bundles, for reports). */
   manifest: Manifest | null;
+  /**
+   * Hex SHA-256 of the exact bytes of `manifest.json`, when the entry could be read: the bundle's
+   * identity independent of how the archive around it is spelled (§3). The SHA-256 of the whole
+   * file identifies these exact bytes; this one identifies the signed evidence.
+   */
+  manifestSha256: string | null;
 }
 
 /** Keeps the first `max` reasons and counts the others (so a verdict's size is bounded). */
@@ -109,9 +115,9 @@ export async function verify(source: RandomAccessSource, options: VerifyOptions)
   if (!(Number.isInteger(limits.maxReasons) && limits.maxReasons >= 1))
     throw new DualrecError('BAD_USAGE', { detail: 'limits.maxReasons must be an integer ≥ 1' });
   const out = new Collector(limits.maxReasons);
-  let manifest: Manifest | null = null;
+  const read: ReadState = { manifest: null, manifestSha256: null };
   try {
-    manifest = await verifyInto(source, options, limits, out);
+    await verifyInto(source, options, limits, out, read);
   } catch (error) {
     if (error instanceof Stop) {
       // already recorded
@@ -123,7 +129,19 @@ export async function verify(source: RandomAccessSource, options: VerifyOptions)
     }
   }
   const reasons = out.finish();
-  return { valid: reasons.length === 0, reasons, notices: out.notices, manifest };
+  return {
+    valid: reasons.length === 0,
+    reasons,
+    notices: out.notices,
+    manifest: read.manifest,
+    manifestSha256: read.manifestSha256,
+  };
+}
+
+/** What verifyInto could read, kept even when it stops. */
+interface ReadState {
+  manifest: Manifest | null;
+  manifestSha256: string | null;
 }
 
 async function verifyInto(
@@ -131,7 +149,8 @@ async function verifyInto(
   options: VerifyOptions,
   limits: BundleLimits,
   out: Collector,
-): Promise<Manifest | null> {
+  read: ReadState,
+): Promise<void> {
   const archive = await ZipArchive.open(source, { ...DEFAULT_ZIP_LIMITS, maxEntries: limits.maxEntries });
   const manifestEntry = archive.get(MANIFEST_FILE);
   const signatureEntry = archive.get(SIGNATURE_FILE);
@@ -145,6 +164,7 @@ async function verifyInto(
     throw new Stop();
   }
   const manifestBytes = await archive.readChecked(manifestEntry, limits.maxManifestBytes);
+  read.manifestSha256 = await sha256Hex(manifestBytes);
   const signatureBytes = await archive.readChecked(signatureEntry, limits.maxSignatureBytes);
 
   // 1. manifest.json: canonical JSON of the documented shape.
@@ -166,6 +186,7 @@ async function verifyInto(
     throw new Stop();
   }
   const manifest = value as Manifest;
+  read.manifest = manifest;
   if (manifest.synthetic) {
     out.notices.push({
       code: 'SYNTHETIC_BUNDLE',
@@ -248,7 +269,6 @@ async function verifyInto(
       );
     }
   }
-  return manifest;
 }
 
 async function checkTicket(manifest: Manifest, options: VerifyOptions, out: Collector): Promise<void> {

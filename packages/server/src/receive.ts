@@ -42,10 +42,12 @@ export async function receiveBundle(context: ReceiveContext, input: ReceiveInput
   const source = await storage.openUpload(input.uploadId);
   const reasons: string[] = [];
   let sessionId: string | null = null;
+  let manifestSha256: string | null = null;
   let signature: Uint8Array | null = null;
   const boundNonce: string | null = (await context.index.getUpload(input.uploadId))?.nonce ?? null;
   try {
     const verdict = await verify(source, { ticketKeys: context.ticketKeys });
+    manifestSha256 = verdict.manifestSha256;
     for (const r of verdict.reasons)
       reasons.push(r.file ? `${r.code} (${r.file}): ${r.detail}` : `${r.code}: ${r.detail}`);
     const manifest = verdict.manifest;
@@ -113,6 +115,7 @@ export async function receiveBundle(context: ReceiveContext, input: ReceiveInput
     sessionId,
     status: valid ? 'valid' : 'quarantined',
     bundleSha256,
+    manifestSha256,
     size: source.size,
     receivedAt,
     reasons,
@@ -150,6 +153,7 @@ export function receiptOf(record: BundleRecord): Receipt {
     uploadId: record.uploadId,
     sessionId: record.sessionId,
     bundleSha256: record.bundleSha256,
+    manifestSha256: record.manifestSha256,
     size: record.size,
     receivedAt: record.receivedAt,
     verdict: record.status,
