@@ -520,6 +520,50 @@ describe('canonical (low-S) signatures', () => {
   });
 });
 
+/** Writes `crc` into an entry's data descriptor and central header (what a ZIP tool would keep). */
+async function patchCrc(bytes: Uint8Array, name: string, crc: number): Promise<Uint8Array> {
+  const out = bytes.slice();
+  const view = new DataView(out.buffer);
+  const found = (await ZipArchive.open(bytesSource(bytes))).get(name);
+  if (!found) throw new Error(`${name} missing`);
+  view.setUint32(found.dataOffset + found.size + 4, crc, true);
+  let pos = view.getUint32(out.length - 22 + 16, true);
+  while (view.getUint32(pos, true) === 0x02014b50) {
+    const length = view.getUint16(pos + 28, true);
+    if (new TextDecoder().decode(out.subarray(pos + 46, pos + 46 + length)) === name)
+      view.setUint32(pos + 16, crc, true);
+    pos += 46 + length;
+  }
+  return out;
+}
+
+describe('the CRC-32 of every entry is checked against its bytes', () => {
+  it('a media entry whose manifest and ZIP headers agree on a wrong CRC → ZIP_CRC_MISMATCH', async () => {
+    const { bytes, deviceKey } = await sample();
+    const entries = await entriesOf(bytes);
+    const wrong = (crc32(entry(entries, MEDIA_NAME)) ^ 0x1) >>> 0;
+    const resigned = await resign(entries, deviceKey, (m) => {
+      (m.files[0] as Manifest['files'][number]).crc32 = wrong;
+    });
+    const agreed = await patchCrc(resigned, MEDIA_NAME, wrong);
+    for (const options of [{}, { decryptionKeys: [] }]) {
+      const verdict = await check(agreed, options);
+      expect(verdict.reasons.map((r) => [r.code, r.file])).toEqual([['ZIP_CRC_MISMATCH', MEDIA_NAME]]);
+      expect(verdict.reasons[0]?.detail).toMatch(/stored bytes/);
+    }
+  });
+
+  it('the same for events.jsonl', async () => {
+    const { bytes, deviceKey } = await sample();
+    const entries = await entriesOf(bytes);
+    const wrong = (crc32(entry(entries, 'events.jsonl')) + 1) >>> 0;
+    const resigned = await resign(entries, deviceKey, (m) => {
+      (m.files[1] as Manifest['files'][number]).crc32 = wrong;
+    });
+    expect(await codes(await patchCrc(resigned, 'events.jsonl', wrong))).toEqual(['ZIP_CRC_MISMATCH']);
+  });
+});
+
 describe('media sealed during recording', () => {
   it('addSealedMedia takes chunks sealed earlier with the same content key; the count comes from the size', async () => {
     const device = await generateDeviceKey();

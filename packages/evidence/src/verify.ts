@@ -5,6 +5,7 @@
  */
 import type { GeneralJWE } from 'jose';
 import { parseCanonical } from './canonical-json.js';
+import { crc32 } from './crc32.js';
 import { ContentHasher, sha256Hex } from './digest.js';
 import { DualrecError, isDualrecError } from './errors.js';
 import { checkEventLog, openSealedFields } from './event-log.js';
@@ -367,8 +368,12 @@ async function checkFile(
     }
   }
   const hasher = new ContentHasher();
+  // The CRC too, over the same pieces: a verifier must not call valid an archive whose headers and
+  // manifest agree on a CRC the bytes do not have (`unzip -t` fails it), §2.
+  let crc = 0;
   async function* hashed(): AsyncGenerator<Uint8Array> {
     for await (const chunk of archive.stream(entry)) {
+      crc = crc32(chunk, crc);
       await hasher.update(chunk);
       yield chunk;
     }
@@ -391,10 +396,19 @@ async function checkFile(
   for await (const _chunk of tapped) {
     // draining
   }
+  if (crc !== entry.crc32) {
+    out.add(
+      'ZIP_CRC_MISMATCH',
+      file.name,
+      `CRC-32 of the stored bytes is ${hex8(crc)}, the ZIP headers say ${hex8(entry.crc32)}`,
+    );
+  }
   if ((await hasher.digest()) !== file.contentHash) {
     out.add('FILE_HASH_MISMATCH', file.name, 'content hash differs from the manifest');
   }
 }
+
+const hex8 = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
 
 async function checkEvents(
   bytes: Uint8Array,
