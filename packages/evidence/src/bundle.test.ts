@@ -426,6 +426,22 @@ describe('tampering with the manifest, signature and ticket', () => {
   });
 });
 
+describe('the time-stamp beside the bundle (options.timestamp)', () => {
+  it('asked for and absent → TIMESTAMP_MISSING; garbage → TIMESTAMP_INVALID; not asked for → nothing', async () => {
+    const { bytes } = await sample();
+    const missing = await check(bytes, { timestamp: { token: null } });
+    expect(missing.reasons.map((r) => [r.code, r.file])).toEqual([['TIMESTAMP_MISSING', null]]);
+    const garbage = await check(bytes, { timestamp: { token: utf8('not a token') } });
+    expect(garbage.reasons.map((r) => r.code)).toEqual(['TIMESTAMP_INVALID']);
+    expect(garbage.timestamps).toMatchObject([{ source: 'beside', valid: false }]);
+    const huge = await check(bytes, { timestamp: { token: new Uint8Array(64 * 1024 + 1) } });
+    expect(huge.reasons.map((r) => r.code)).toEqual(['TIMESTAMP_INVALID']);
+    const plain = await check(bytes);
+    expect(plain.valid).toBe(true);
+    expect(plain.timestamps).toEqual([]);
+  });
+});
+
 describe('canonical (low-S) signatures', () => {
   /** The same signature spelled (r, n − s): valid ECDSA, a second file for one piece of evidence. */
   function flipS(compact: string): string {
@@ -744,18 +760,24 @@ describe('bad input never crashes verify()', () => {
     expect(await codes(await repack(reordered))).toEqual(['ZIP_NONCANONICAL']);
   });
 
-  it('a server timestamp.tsr at the end is a notice; anywhere else the order is wrong', async () => {
+  it('a timestamp.tsr entry is checked, never only noted: garbage → TIMESTAMP_INVALID; anywhere but last the order is wrong', async () => {
     const { bytes } = await sample();
     const entries = await entriesOf(bytes);
     const stamped = await check(await repack([...entries, ['timestamp.tsr', utf8('token')]]));
-    expect(stamped.valid).toBe(true);
-    expect(stamped.notices.map((n) => n.code)).toContain('TIMESTAMP_NOT_CHECKED');
+    expect(stamped.reasons.map((r) => [r.code, r.file])).toEqual([['TIMESTAMP_INVALID', 'timestamp.tsr']]);
+    expect(stamped.timestamps).toMatchObject([{ source: 'entry', valid: false, genTime: null }]);
+    // A DER value that is not a token, and a token-looking prefix with bytes after it.
+    const der = Uint8Array.from([0x30, 0x03, 0x02, 0x01, 0x00]);
+    for (const token of [der, concatBytes([der, utf8('x')])]) {
+      const verdict = await check(await repack([...entries, ['timestamp.tsr', token]]));
+      expect(verdict.reasons.map((r) => r.code)).toEqual(['TIMESTAMP_INVALID']);
+    }
     const misplaced: Entries = [
       ...entries.slice(0, 2),
       ['timestamp.tsr', utf8('token')],
       ...entries.slice(2),
     ];
-    expect(await codes(await repack(misplaced))).toEqual(['ZIP_NONCANONICAL']);
+    expect(await codes(await repack(misplaced))).toEqual(['ZIP_NONCANONICAL', 'TIMESTAMP_INVALID']);
   });
 
   it('not a zip, truncated, path traversal: invalid verdicts with ZIP_* reasons', async () => {

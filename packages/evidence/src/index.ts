@@ -115,6 +115,7 @@ export {
   type BundleLimits,
   DEFAULT_BUNDLE_LIMITS,
   type Verdict,
+  type VerifiedTimestamp,
   type VerifyOptions,
   verify,
 } from './verify.js';

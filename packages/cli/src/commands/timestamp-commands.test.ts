@@ -180,8 +180,8 @@ describe('dualrec verify FOLDER --tsa-cert: the nightly job also checks the time
     );
     expect(untrusted).toMatchObject({ total: 2, invalid: 2 });
     expect(untrusted.results.map((r: { reasons: { code: string }[] }) => r.reasons[0]?.code)).toEqual([
-      'TIMESTAMP_INVALID',
-      'TIMESTAMP_INVALID',
+      'TIMESTAMP_UNTRUSTED',
+      'TIMESTAMP_UNTRUSTED',
     ]);
   });
 
@@ -201,8 +201,18 @@ describe('dualrec verify FOLDER --tsa-cert: the nightly job also checks the time
     expect((await run('verify', path, '--keys', keys)).code).toBe(0);
   });
 
-  it('--tsa-cert with one FILE, or a folder without bundles: exit 2', async () => {
-    expect((await run('verify', bundle, '--keys', keys, '--tsa-cert', tsa.certificatePath)).code).toBe(2);
+  it('one FILE with --tsa-cert: its token beside it is required and checked by verify()', async () => {
+    const ok = await run('verify', bundle, '--keys', keys, '--tsa-cert', tsa.certificatePath, '--json');
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    const missing = await run('verify', other, '--keys', keys, '--tsa-cert', tsa.certificatePath, '--json');
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout).reasons.map((r: { code: string }) => r.code)).toEqual([
+      'TIMESTAMP_MISSING',
+    ]);
+    expect((await run('verify', bundle, '--keys', keys, '--tsa-cert', join(dir, 'nope.pem'))).code).toBe(2);
+  });
+
+  it('a folder without bundles: exit 2', async () => {
     const empty = await folder('empty', []);
     const none = await run('verify', empty, '--keys', keys);
     expect(none.code).toBe(2);
