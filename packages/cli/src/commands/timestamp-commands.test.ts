@@ -119,11 +119,15 @@ describe('dualrec report: the RFC 3161 token beside the bundle', () => {
       '--out',
       out,
     );
-    // The bundle itself is intact: the exit status is the bundle's verdict.
-    expect(result.code).toBe(0);
-    const row = timestampRow(await readFile(out, 'utf8'));
+    // verify() judged the token with the bundle: the verdict is invalid for that reason alone, and
+    // the intact bundle's content is still in the report.
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('INVALID — TIMESTAMP_INVALID');
+    const html = await readFile(out, 'utf8');
+    const row = timestampRow(html);
     expect(row.level).toBe('fail');
     expect(row.detail).toContain('INVALID');
+    expect(html).toContain('data:video/webm;base64,');
   });
 
   it('a damaged token: the report is still written, the time-stamp row says INVALID', async () => {
@@ -132,7 +136,8 @@ describe('dualrec report: the RFC 3161 token beside the bundle', () => {
     for (const certArgs of [[], ['--tsa-cert', tsa.certificatePath]]) {
       const out = join(dir, `damaged-${certArgs.length}.html`);
       const result = await report(bundle, '--keys', keys, '--tsr', damaged, ...certArgs, '--out', out);
-      expect(result.code, result.stderr).toBe(0);
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stdout).toContain('TIMESTAMP_INVALID');
       const row = timestampRow(await readFile(out, 'utf8'));
       expect(row.level).toBe('fail');
       expect(row.detail).toContain('INVALID');
