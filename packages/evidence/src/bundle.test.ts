@@ -3,6 +3,7 @@
  * detected, each with its own reason code, and malformed input never crashes verify().
  */
 import fc from 'fast-check';
+import { GeneralEncrypt } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BundleWriter } from './bundle-writer.js';
 import { concatBytes, fromBase64UrlStrict, fromHex, toBase64Url, utf8 } from './bytes.js';
@@ -12,8 +13,15 @@ import { contentHash, sha256Hex } from './digest.js';
 import { isLowS, normalizeLowS, P256_ORDER } from './ecdsa.js';
 import { isDualrecError } from './errors.js';
 import { EvidenceLog } from './event-log.js';
-import { type DeviceKey, generateDeviceKey, generateKeyPairJwk, type KeyPairJwk } from './keys.js';
-import { generateContentKey } from './keywrap.js';
+import {
+  type DeviceKey,
+  generateDeviceKey,
+  generateKeyPairJwk,
+  importPublicJwk,
+  jwkThumbprint,
+  type KeyPairJwk,
+} from './keys.js';
+import { generateContentKey, unwrapContentKey } from './keywrap.js';
 import type { Manifest } from './manifest.js';
 import { openBundle } from './open.js';
 import { RecordSealer, sealRecords } from './records.js';
@@ -577,6 +585,32 @@ describe('the CRC-32 of every entry is checked against its bytes', () => {
       (m.files[1] as Manifest['files'][number]).crc32 = wrong;
     });
     expect(await codes(await patchCrc(resigned, 'events.jsonl', wrong))).toEqual(['ZIP_CRC_MISMATCH']);
+  });
+});
+
+describe('JWE header members (§7)', () => {
+  it('a recipient header member beyond alg, kid, epk, re-signed → MANIFEST_SCHEMA', async () => {
+    const { bytes, deviceKey } = await sample();
+    const resigned = await resign(await entriesOf(bytes), deviceKey, (m) => {
+      (m.encryption.contentKey.recipients?.[0]?.header as Record<string, unknown>).x5u =
+        'https://evil.example/';
+    });
+    const verdict = await check(resigned);
+    expect(verdict.reasons.map((r) => r.code)).toEqual(['MANIFEST_SCHEMA']);
+    expect(verdict.reasons[0]?.detail).toMatch(/x5u is not allowed/);
+  });
+
+  it('a protected header member beyond enc, cty, epk → the content key is refused', async () => {
+    const kid = await jwkThumbprint(encryption.publicJwk);
+    const jwe = await new GeneralEncrypt(generateContentKey())
+      .setProtectedHeader({ enc: 'A256GCM', cty: 'application/dualrec-content-key', x: 'y' })
+      .addRecipient(await importPublicJwk(encryption.publicJwk, 'encryption'))
+      .setUnprotectedHeader({ alg: 'ECDH-ES+A256KW', kid })
+      .encrypt();
+    await expect(unwrapContentKey(jwe, encryption.privateJwk)).rejects.toMatchObject({
+      code: 'RECORD_DECRYPT_FAILED',
+      detail: expect.stringMatching(/x not allowed/),
+    });
   });
 });
 

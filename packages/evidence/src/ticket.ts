@@ -84,6 +84,25 @@ function claimsShape(payload: Record<string, unknown>): TicketClaims | null {
   return payload as unknown as TicketClaims;
 }
 
+const HEADER_MEMBERS = ['alg', 'kid', 'typ'];
+const CLAIM_MEMBERS = ['cnf', 'exp', 'iat', 'iss', 'nonce', 'script', 'sid'];
+
+function sameMembers(value: object, expected: readonly string[]): boolean {
+  return JSON.stringify(Object.keys(value).sort()) === JSON.stringify(expected);
+}
+
+/** Why a verified ticket's header or claims are not exactly those of §9, or null. */
+async function inexactness(header: object, payload: object, key: PublicJwk): Promise<string | null> {
+  if (!sameMembers(header, HEADER_MEMBERS)) return 'the header must be exactly {alg, kid, typ}';
+  if ((header as { kid?: unknown }).kid !== (await jwkThumbprint(key)))
+    return 'the header kid is not the RFC 7638 thumbprint of the key that signed the ticket';
+  if (!sameMembers(payload, CLAIM_MEMBERS))
+    return 'the claims must be exactly {iss, sid, script, nonce, iat, exp, cnf}';
+  const cnf = (payload as { cnf: object }).cnf;
+  if (!sameMembers(cnf, ['jkt'])) return 'cnf must be exactly {jkt}';
+  return null;
+}
+
 /**
  * Checks the ticket's signature against the lender's ticket keys and its claim types. Time is not
  * checked here: a bundle is judged against the session's own start time (see verify), since an
@@ -110,6 +129,9 @@ export async function checkTicketSignature(
       const claims = claimsShape(payload as Record<string, unknown>);
       if (!claims)
         return { ok: false, reason: 'TICKET_MALFORMED', detail: 'claims missing or of the wrong type' };
+      // Exactly the header and claims of §9: nothing a verifier could be asked to ignore.
+      const inexact = await inexactness(decodeProtectedHeader(ticket), payload, jwk);
+      if (inexact) return { ok: false, reason: 'TICKET_MALFORMED', detail: inexact };
       // After the signature verified: the same signature spelled (r, n − s) is refused (§9).
       const signature = fromBase64UrlStrict(ticket.slice(ticket.lastIndexOf('.') + 1));
       if (!signature || !isLowS(signature))
