@@ -6,7 +6,15 @@
  * received or in quarantine with the reasons. Nothing is ever deleted here: an invalid bundle is
  * evidence of something too.
  */
-import { type PublicJwk, readTicketUnverified, SIGNATURE_FILE, verify, ZipArchive } from '@dualrec/evidence';
+import { readFile } from 'node:fs/promises';
+import {
+  checkTimestampToken,
+  type PublicJwk,
+  readTicketUnverified,
+  SIGNATURE_FILE,
+  verify,
+  ZipArchive,
+} from '@dualrec/evidence';
 import type { Receipt } from '@dualrec/upload';
 import type { BundleIndex, BundleRecord, TicketRecord } from './bundle-index.js';
 import type { BundleStorage } from './bundle-storage.js';
@@ -96,6 +104,16 @@ export async function receiveBundle(context: ReceiveContext, input: ReceiveInput
   if (valid && signature && context.timestamper) {
     try {
       const token = await context.timestamper.stamp(signature);
+      // The TSA's answer is checked like any verifier will check it (the code verify() uses), before
+      // it is stored: a token over other bytes, or not from the configured TSA, is never filed.
+      const trust = context.timestamper.certificatePath
+        ? await readFile(context.timestamper.certificatePath, 'utf8')
+        : undefined;
+      const checked = await checkTimestampToken(token.token, signature, {
+        tokenOnly: true,
+        ...(trust !== undefined ? { trustedCertPem: trust } : {}),
+      });
+      if (!checked.valid) throw new Error(`the TSA's token does not verify: ${checked.reason}`);
       await storage.put(`${folder}/${input.uploadId}.tsr`, token.token);
       timestamp = { genTime: token.genTime, tsa: token.tsa };
     } catch (error) {
