@@ -5,16 +5,7 @@
  * bundle's signature, against the TSA certificate when one is given. The last verified evidence
  * stays here so the language switch re-renders the report without verifying again.
  */
-import {
-  blobSource,
-  checkTimestampToken,
-  type PrivateJwk,
-  type PublicJwk,
-  type RandomAccessSource,
-  SIGNATURE_FILE,
-  toPublicJwk,
-  ZipArchive,
-} from '@dualrec/evidence';
+import { blobSource, type PrivateJwk, type PublicJwk, toPublicJwk } from '@dualrec/evidence';
 import {
   prepareReport,
   type ReportInput,
@@ -22,7 +13,6 @@ import {
   type ReportMessageKey,
   type ReportMessageOverrides,
   type ReportModel,
-  type ReportTimestamp,
   renderReport,
 } from '@dualrec/report';
 
@@ -97,32 +87,6 @@ export function sortKeys(files: { name: string; text: string }[]): {
 
 const post = (message: ConsoleMessage) => (self as unknown as Worker).postMessage(message);
 
-/** The token checked over the bundle's signature file, in the report's terms. */
-async function timestampFor(
-  source: RandomAccessSource,
-  timestamp: NonNullable<Extract<ConsoleRequest, { type: 'verify' }>['timestamp']>,
-): Promise<ReportTimestamp> {
-  let signature: Uint8Array;
-  try {
-    const archive = await ZipArchive.open(source);
-    const entry = archive.get(SIGNATURE_FILE);
-    if (!entry) throw new Error('the bundle has no signature');
-    signature = await archive.read(entry, 65536);
-  } catch (error) {
-    return { genTime: '?', tsa: '?', verified: false, detail: (error as Error).message };
-  }
-  const checked = await checkTimestampToken(timestamp.token, signature, {
-    ...(timestamp.certificatePem ? { trustedCertPem: timestamp.certificatePem } : {}),
-  });
-  return {
-    genTime: checked.genTime ?? '?',
-    tsa: checked.tsaName ?? '?',
-    // Valid without a certificate only means "internally consistent": shown as not checked.
-    verified: !checked.valid ? false : checked.trusted ? true : null,
-    ...(checked.reason ? { detail: checked.reason } : {}),
-  };
-}
-
 let last: ReportInput | null = null;
 
 function done(model: ReportModel, html: string): void {
@@ -151,7 +115,13 @@ self.addEventListener('message', async (event: MessageEvent<ConsoleRequest>) => 
     last = null;
     const { ticketKeys, decryptionKey } = sortKeys(request.keyFiles);
     const source = blobSource(request.bundle);
-    const timestamp = request.timestamp ? await timestampFor(source, request.timestamp) : null;
+    // Checked by verify() itself (VerifyOptions.timestamp), as `dualrec verify/report --tsa-cert` do.
+    const timestamp = request.timestamp
+      ? {
+          token: request.timestamp.token,
+          ...(request.timestamp.certificatePem ? { trust: request.timestamp.certificatePem } : {}),
+        }
+      : null;
     const { model, html, input } = await prepareReport({
       source,
       name: request.bundle.name,

@@ -3,16 +3,25 @@
  * detected, each with its own reason code, and malformed input never crashes verify().
  */
 import fc from 'fast-check';
+import { GeneralEncrypt } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BundleWriter } from './bundle-writer.js';
-import { concatBytes, utf8 } from './bytes.js';
+import { concatBytes, fromBase64UrlStrict, fromHex, toBase64Url, utf8 } from './bytes.js';
 import { canonicalBytes } from './canonical-json.js';
 import { crc32 } from './crc32.js';
 import { contentHash, sha256Hex } from './digest.js';
+import { isLowS, normalizeLowS, P256_ORDER } from './ecdsa.js';
 import { isDualrecError } from './errors.js';
 import { EvidenceLog } from './event-log.js';
-import { type DeviceKey, generateDeviceKey, generateKeyPairJwk, type KeyPairJwk } from './keys.js';
-import { generateContentKey } from './keywrap.js';
+import {
+  type DeviceKey,
+  generateDeviceKey,
+  generateKeyPairJwk,
+  importPublicJwk,
+  jwkThumbprint,
+  type KeyPairJwk,
+} from './keys.js';
+import { generateContentKey, unwrapContentKey } from './keywrap.js';
 import type { Manifest } from './manifest.js';
 import { openBundle } from './open.js';
 import { RecordSealer, sealRecords } from './records.js';
@@ -425,6 +434,186 @@ describe('tampering with the manifest, signature and ticket', () => {
   });
 });
 
+describe('the time-stamp beside the bundle (options.timestamp)', () => {
+  it('asked for and absent → TIMESTAMP_MISSING; garbage → TIMESTAMP_INVALID; not asked for → nothing', async () => {
+    const { bytes } = await sample();
+    const missing = await check(bytes, { timestamp: { token: null } });
+    expect(missing.reasons.map((r) => [r.code, r.file])).toEqual([['TIMESTAMP_MISSING', null]]);
+    const garbage = await check(bytes, { timestamp: { token: utf8('not a token') } });
+    expect(garbage.reasons.map((r) => r.code)).toEqual(['TIMESTAMP_INVALID']);
+    expect(garbage.timestamps).toMatchObject([{ source: 'beside', valid: false }]);
+    const huge = await check(bytes, { timestamp: { token: new Uint8Array(64 * 1024 + 1) } });
+    expect(huge.reasons.map((r) => r.code)).toEqual(['TIMESTAMP_INVALID']);
+    const plain = await check(bytes);
+    expect(plain.valid).toBe(true);
+    expect(plain.timestamps).toEqual([]);
+  });
+});
+
+describe('canonical (low-S) signatures', () => {
+  /** The same signature spelled (r, n − s): valid ECDSA, a second file for one piece of evidence. */
+  function flipS(compact: string): string {
+    const dot = compact.lastIndexOf('.');
+    const signature = fromBase64UrlStrict(compact.slice(dot + 1)) as Uint8Array;
+    let s = 0n;
+    for (const byte of signature.subarray(32)) s = (s << 8n) | BigInt(byte);
+    let flipped = P256_ORDER - s;
+    const out = signature.slice();
+    for (let i = 63; i >= 32; i--) {
+      out[i] = Number(flipped & 0xffn);
+      flipped >>= 8n;
+    }
+    return `${compact.slice(0, dot + 1)}${toBase64Url(out)}`;
+  }
+
+  it('manifest.jws with s → n − s → SIGNATURE_NOT_CANONICAL (it still verifies as ECDSA)', async () => {
+    const { bytes } = await sample();
+    const entries = await entriesOf(bytes);
+    const jws = new TextDecoder().decode(entry(entries, 'manifest.jws'));
+    expect(isLowS(fromBase64UrlStrict(jws.split('.')[2] as string) as Uint8Array)).toBe(true);
+    const highS = flipS(jws);
+    expect(isLowS(fromBase64UrlStrict(highS.split('.')[2] as string) as Uint8Array)).toBe(false);
+    const verdict = await check(await repack(replace(entries, 'manifest.jws', utf8(highS))));
+    expect(verdict.reasons.map((r) => [r.code, r.file])).toEqual([
+      ['SIGNATURE_NOT_CANONICAL', 'manifest.jws'],
+    ]);
+  });
+
+  it('a ticket with s → n − s, re-signed into the manifest → SIGNATURE_NOT_CANONICAL', async () => {
+    const { bytes, deviceKey } = await sample();
+    const resigned = await resign(await entriesOf(bytes), deviceKey, (m) => {
+      m.ticket = flipS(m.ticket);
+    });
+    const verdict = await check(resigned);
+    expect(verdict.reasons.map((r) => [r.code, r.file])).toEqual([
+      ['SIGNATURE_NOT_CANONICAL', 'manifest.json'],
+    ]);
+    expect(verdict.reasons[0]?.detail).toMatch(/^ticket: /);
+  });
+
+  it('signManifest and issueTicket always sign low-S (WebCrypto alone gives high S half the time)', async () => {
+    const device = await generateDeviceKey();
+    for (let i = 0; i < 24; i++) {
+      const jws = await signManifest(utf8(`{"n":${i}}`), device.privateKey, device.publicJwk);
+      expect(isLowS(fromBase64UrlStrict(jws.split('.')[2] as string) as Uint8Array), `manifest ${i}`).toBe(
+        true,
+      );
+      const ticket = await issueTicket(
+        {
+          lenderId: 'lender.example',
+          sessionId: `s${i}`,
+          scriptId: 'script',
+          nonce: `n${i}`,
+          deviceKeyThumbprint: device.thumbprint,
+        },
+        ticketSigning.privateJwk,
+      );
+      expect(isLowS(fromBase64UrlStrict(ticket.split('.')[2] as string) as Uint8Array), `ticket ${i}`).toBe(
+        true,
+      );
+    }
+  });
+
+  it('normalizeLowS leaves low S alone and maps a high S to n − s', () => {
+    const low = new Uint8Array(64).fill(1);
+    expect(normalizeLowS(low)).toBe(low);
+    const high = new Uint8Array(64).fill(7);
+    high.set(
+      fromHex(P256_ORDER.toString(16)).map((b, i) => (i === 31 ? b - 1 : b)),
+      32,
+    ); // n − 1
+    const fixed = normalizeLowS(high);
+    expect(isLowS(high)).toBe(false);
+    expect(isLowS(fixed)).toBe(true);
+    expect(fixed.subarray(0, 32)).toEqual(high.subarray(0, 32));
+    expect(fixed.subarray(32)).toEqual(fromHex(`${'00'.repeat(31)}01`)); // n − (n − 1)
+    expect(() => normalizeLowS(new Uint8Array(63))).toThrow();
+    expect(() => normalizeLowS(new Uint8Array(64))).toThrow(); // s = 0
+  });
+
+  it('the verdict names the bundle by the SHA-256 of manifest.json, the same whatever the archive around it', async () => {
+    const { bytes } = await sample();
+    const entries = await entriesOf(bytes);
+    const verdict = await check(bytes);
+    expect(verdict.manifestSha256).toBe(await sha256Hex(entry(entries, 'manifest.json')));
+    // Another file (a trailing entry), same manifest: same manifest hash, different file hash.
+    const other = await repack([...entries, ['timestamp.tsr', utf8('x')]]);
+    expect(await sha256Hex(other)).not.toBe(await sha256Hex(bytes));
+    expect((await check(other)).manifestSha256).toBe(verdict.manifestSha256);
+    expect((await check(utf8('not a zip'))).manifestSha256).toBeNull();
+  });
+});
+
+/** Writes `crc` into an entry's data descriptor and central header (what a ZIP tool would keep). */
+async function patchCrc(bytes: Uint8Array, name: string, crc: number): Promise<Uint8Array> {
+  const out = bytes.slice();
+  const view = new DataView(out.buffer);
+  const found = (await ZipArchive.open(bytesSource(bytes))).get(name);
+  if (!found) throw new Error(`${name} missing`);
+  view.setUint32(found.dataOffset + found.size + 4, crc, true);
+  let pos = view.getUint32(out.length - 22 + 16, true);
+  while (view.getUint32(pos, true) === 0x02014b50) {
+    const length = view.getUint16(pos + 28, true);
+    if (new TextDecoder().decode(out.subarray(pos + 46, pos + 46 + length)) === name)
+      view.setUint32(pos + 16, crc, true);
+    pos += 46 + length;
+  }
+  return out;
+}
+
+describe('the CRC-32 of every entry is checked against its bytes', () => {
+  it('a media entry whose manifest and ZIP headers agree on a wrong CRC → ZIP_CRC_MISMATCH', async () => {
+    const { bytes, deviceKey } = await sample();
+    const entries = await entriesOf(bytes);
+    const wrong = (crc32(entry(entries, MEDIA_NAME)) ^ 0x1) >>> 0;
+    const resigned = await resign(entries, deviceKey, (m) => {
+      (m.files[0] as Manifest['files'][number]).crc32 = wrong;
+    });
+    const agreed = await patchCrc(resigned, MEDIA_NAME, wrong);
+    for (const options of [{}, { decryptionKeys: [] }]) {
+      const verdict = await check(agreed, options);
+      expect(verdict.reasons.map((r) => [r.code, r.file])).toEqual([['ZIP_CRC_MISMATCH', MEDIA_NAME]]);
+      expect(verdict.reasons[0]?.detail).toMatch(/stored bytes/);
+    }
+  });
+
+  it('the same for events.jsonl', async () => {
+    const { bytes, deviceKey } = await sample();
+    const entries = await entriesOf(bytes);
+    const wrong = (crc32(entry(entries, 'events.jsonl')) + 1) >>> 0;
+    const resigned = await resign(entries, deviceKey, (m) => {
+      (m.files[1] as Manifest['files'][number]).crc32 = wrong;
+    });
+    expect(await codes(await patchCrc(resigned, 'events.jsonl', wrong))).toEqual(['ZIP_CRC_MISMATCH']);
+  });
+});
+
+describe('JWE header members (§7)', () => {
+  it('a recipient header member beyond alg, kid, epk, re-signed → MANIFEST_SCHEMA', async () => {
+    const { bytes, deviceKey } = await sample();
+    const resigned = await resign(await entriesOf(bytes), deviceKey, (m) => {
+      (m.encryption.contentKey.recipients?.[0]?.header as Record<string, unknown>).x5u =
+        'https://evil.example/';
+    });
+    const verdict = await check(resigned);
+    expect(verdict.reasons.map((r) => r.code)).toEqual(['MANIFEST_SCHEMA']);
+    expect(verdict.reasons[0]?.detail).toMatch(/x5u is not allowed/);
+  });
+
+  it('a protected header member beyond enc, cty, epk → the content key is refused', async () => {
+    const kid = await jwkThumbprint(encryption.publicJwk);
+    const jwe = await new GeneralEncrypt(generateContentKey())
+      .setProtectedHeader({ enc: 'A256GCM', cty: 'application/dualrec-content-key', x: 'y' })
+      .addRecipient(await importPublicJwk(encryption.publicJwk, 'encryption'))
+      .setUnprotectedHeader({ alg: 'ECDH-ES+A256KW', kid })
+      .encrypt();
+    await expect(unwrapContentKey(jwe, encryption.privateJwk)).rejects.toMatchObject({
+      code: 'RECORD_DECRYPT_FAILED',
+      detail: expect.stringMatching(/x not allowed/),
+    });
+  });
+});
+
 describe('media sealed during recording', () => {
   it('addSealedMedia takes chunks sealed earlier with the same content key; the count comes from the size', async () => {
     const device = await generateDeviceKey();
@@ -605,18 +794,24 @@ describe('bad input never crashes verify()', () => {
     expect(await codes(await repack(reordered))).toEqual(['ZIP_NONCANONICAL']);
   });
 
-  it('a server timestamp.tsr at the end is a notice; anywhere else the order is wrong', async () => {
+  it('a timestamp.tsr entry is checked, never only noted: garbage → TIMESTAMP_INVALID; anywhere but last the order is wrong', async () => {
     const { bytes } = await sample();
     const entries = await entriesOf(bytes);
     const stamped = await check(await repack([...entries, ['timestamp.tsr', utf8('token')]]));
-    expect(stamped.valid).toBe(true);
-    expect(stamped.notices.map((n) => n.code)).toContain('TIMESTAMP_NOT_CHECKED');
+    expect(stamped.reasons.map((r) => [r.code, r.file])).toEqual([['TIMESTAMP_INVALID', 'timestamp.tsr']]);
+    expect(stamped.timestamps).toMatchObject([{ source: 'entry', valid: false, genTime: null }]);
+    // A DER value that is not a token, and a token-looking prefix with bytes after it.
+    const der = Uint8Array.from([0x30, 0x03, 0x02, 0x01, 0x00]);
+    for (const token of [der, concatBytes([der, utf8('x')])]) {
+      const verdict = await check(await repack([...entries, ['timestamp.tsr', token]]));
+      expect(verdict.reasons.map((r) => r.code)).toEqual(['TIMESTAMP_INVALID']);
+    }
     const misplaced: Entries = [
       ...entries.slice(0, 2),
       ['timestamp.tsr', utf8('token')],
       ...entries.slice(2),
     ];
-    expect(await codes(await repack(misplaced))).toEqual(['ZIP_NONCANONICAL']);
+    expect(await codes(await repack(misplaced))).toEqual(['ZIP_NONCANONICAL', 'TIMESTAMP_INVALID']);
   });
 
   it('not a zip, truncated, path traversal: invalid verdicts with ZIP_* reasons', async () => {

@@ -11,6 +11,7 @@ export {
 export { crc32 } from './crc32.js';
 export { type CryptoCapability, type CryptoSupport, checkCryptoSupport } from './crypto-support.js';
 export { CONTENT_HASH_BLOCK_SIZE, ContentHasher, contentHash, sha256, sha256Hex } from './digest.js';
+export { isLowS, normalizeLowS, P256_ORDER, toLowSCompact } from './ecdsa.js';
 export type { DualrecErrorCode, DualrecErrorOptions, Locale } from './errors.js';
 export { DualrecError, ERROR_MESSAGES, isDualrecError } from './errors.js';
 export {
@@ -114,6 +115,7 @@ export {
   type BundleLimits,
   DEFAULT_BUNDLE_LIMITS,
   type Verdict,
+  type VerifiedTimestamp,
   type VerifyOptions,
   verify,
 } from './verify.js';

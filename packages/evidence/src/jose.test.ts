@@ -1,6 +1,7 @@
-import { importJWK } from 'jose';
+import { importJWK, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { toBase64Url, utf8 } from './bytes.js';
+import { toLowSCompact } from './ecdsa.js';
 import {
   generateDeviceKey,
   generateKeyPairJwk,
@@ -20,7 +21,7 @@ import {
   wrapContentKey,
 } from './keywrap.js';
 import { checkManifestSignature, signManifest, verifyDetachedCompact } from './signature.js';
-import { checkTicketSignature, issueTicket, verifyTicket } from './ticket.js';
+import { checkTicketSignature, issueTicket, TICKET_TYP, verifyTicket } from './ticket.js';
 
 describe('keys', () => {
   it('lender key pairs carry kid = RFC 7638 thumbprint, alg and use; PEM round-trips', async () => {
@@ -255,5 +256,39 @@ describe('session tickets', () => {
         lender.privateJwk,
       ),
     ).rejects.toMatchObject({ code: 'BAD_USAGE' });
+  });
+
+  it('exactly the header and claims of §9: an extra aud, an extra header member, a kid that is not the thumbprint → TICKET_MALFORMED', async () => {
+    const lender = await generateKeyPairJwk('ticket-signing');
+    const key = await importPrivateJwk(lender.privateJwk, 'ticket-signing');
+    const kid = await jwkThumbprint(lender.publicJwk);
+    const claims = { sid: 's1', script: 'script', nonce: 'n', cnf: { jkt: 'device' } };
+    const make = async (
+      edit: { header?: Record<string, unknown>; claims?: Record<string, unknown> } = {},
+    ): Promise<string> =>
+      toLowSCompact(
+        await new SignJWT({ ...claims, ...edit.claims })
+          .setProtectedHeader({ alg: 'ES256', typ: TICKET_TYP, kid, ...edit.header })
+          .setIssuer('L')
+          .setIssuedAt(1_800_000_000)
+          .setExpirationTime(1_800_000_900)
+          .sign(key),
+      );
+    expect(await checkTicketSignature(await make(), [lender.publicJwk])).toMatchObject({ ok: true });
+    for (const [edit, detail] of [
+      [{ claims: { aud: 'someone' } }, /claims must be exactly/],
+      [{ claims: { cnf: { jkt: 'device', x5t: 'y' } } }, /cnf must be exactly/],
+      [{ header: { cty: 'JWT' } }, /header must be exactly/],
+      [{ header: { kid: 'not-the-thumbprint' } }, /kid is not the RFC 7638 thumbprint/],
+    ] as const) {
+      expect(
+        await checkTicketSignature(await make(edit), [lender.publicJwk]),
+        JSON.stringify(edit),
+      ).toMatchObject({
+        ok: false,
+        reason: 'TICKET_MALFORMED',
+        detail: expect.stringMatching(detail),
+      });
+    }
   });
 });

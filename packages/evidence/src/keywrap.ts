@@ -63,9 +63,16 @@ export async function unwrapContentKey(jwe: GeneralJWE, privateJwk: PrivateJwk):
       keyManagementAlgorithms: [KEY_WRAP_ALG],
       contentEncryptionAlgorithms: [KEY_WRAP_ENC],
     });
-    if (protectedHeader?.cty !== CONTENT_KEY_CTY || plaintext.length !== CONTENT_KEY_LENGTH) {
+    const extra = Object.keys(protectedHeader ?? {}).filter((m) => !['enc', 'cty', 'epk'].includes(m));
+    if (
+      protectedHeader?.cty !== CONTENT_KEY_CTY ||
+      plaintext.length !== CONTENT_KEY_LENGTH ||
+      extra.length > 0
+    ) {
       throw new DualrecError('RECORD_DECRYPT_FAILED', {
-        detail: 'wrapped object is not a dualrec content key',
+        detail: extra.length
+          ? `JWE protected header member(s) ${extra.join(', ')} not allowed (only enc, cty, epk)`
+          : 'wrapped object is not a dualrec content key',
       });
     }
     return plaintext;

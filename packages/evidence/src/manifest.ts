@@ -141,6 +141,9 @@ const jweRecipient = exact({
     if (typeof value.kid !== 'string') problems.push(`${path}.kid must be a string`);
     // jose puts `epk` in the shared protected header when there is a single recipient.
     if (value.epk !== undefined && !isObject(value.epk)) problems.push(`${path}.epk must be an object`);
+    // Exactly the members of §7: nothing a JOSE library might act on that a verifier ignores.
+    for (const member of Object.keys(value))
+      if (!['alg', 'kid', 'epk'].includes(member)) problems.push(`${path}.${member} is not allowed`);
   },
   encrypted_key: str(B64, 1000),
 });

@@ -23,6 +23,7 @@ export const REASON_CODES = [
   // manifest.jws
   'SIGNATURE_MALFORMED',
   'SIGNATURE_INVALID',
+  'SIGNATURE_NOT_CANONICAL',
   // the ticket inside the manifest
   'TICKET_MALFORMED',
   'TICKET_SIGNATURE_INVALID',
@@ -51,6 +52,10 @@ export const REASON_CODES = [
   'RECORD_AFTER_FINAL',
   'RECORD_PADDING_INVALID',
   'EVENT_SEALED_INVALID',
+  // the RFC 3161 time-stamp (the token beside the bundle, or a timestamp.tsr entry)
+  'TIMESTAMP_MISSING',
+  'TIMESTAMP_INVALID',
+  'TIMESTAMP_UNTRUSTED',
   // the verdict itself
   'REASONS_TRUNCATED',
 ] as const;
@@ -70,7 +75,7 @@ export interface VerifyReason {
 }
 
 /** Things worth telling an auditor that do not make a bundle invalid. */
-export const NOTICE_CODES = ['SYNTHETIC_BUNDLE', 'TIMESTAMP_NOT_CHECKED', 'RECORDS_NOT_CHECKED'] as const;
+export const NOTICE_CODES = ['SYNTHETIC_BUNDLE', 'TIMESTAMP_NOT_TRUSTED', 'RECORDS_NOT_CHECKED'] as const;
 export type NoticeCode = (typeof NOTICE_CODES)[number];
 
 export interface VerifyNotice {

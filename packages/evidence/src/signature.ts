@@ -6,6 +6,7 @@
  */
 import { CompactSign, flattenedVerify } from 'jose';
 import { decodeUtf8Strict, fromBase64UrlStrict, toBase64Url, utf8 } from './bytes.js';
+import { isLowS, toLowSCompact } from './ecdsa.js';
 import { importPublicJwk, jwkThumbprint, type PublicJwk } from './keys.js';
 
 export const MANIFEST_JWS_TYP = 'dualrec-manifest+jws';
@@ -20,13 +21,18 @@ export async function signManifest(
   const compact = await new CompactSign(manifestBytes)
     .setProtectedHeader({ alg: 'ES256', kid, typ: MANIFEST_JWS_TYP })
     .sign(privateKey);
-  const [header, , signature] = compact.split('.');
+  // Low-S (ecdsa.ts): WebCrypto's s is random, and (r, n − s) would be a second valid spelling.
+  const [header, , signature] = toLowSCompact(compact).split('.');
   return `${header}..${signature}`;
 }
 
 export type SignatureCheck =
   | { ok: true }
-  | { ok: false; reason: 'SIGNATURE_MALFORMED' | 'SIGNATURE_INVALID'; detail: string };
+  | {
+      ok: false;
+      reason: 'SIGNATURE_MALFORMED' | 'SIGNATURE_INVALID' | 'SIGNATURE_NOT_CANONICAL';
+      detail: string;
+    };
 
 /** Checks manifest.jws (its exact bytes) against manifest.json and the device key in the manifest. */
 export async function checkManifestSignature(
@@ -81,7 +87,6 @@ export async function checkManifestSignature(
       await importPublicJwk(deviceKey, 'device-signing'),
       ['ES256'],
     );
-    return { ok: true };
   } catch (error) {
     return {
       ok: false,
@@ -89,6 +94,16 @@ export async function checkManifestSignature(
       detail: `signature does not verify: ${(error as Error).message}`,
     };
   }
+  // Checked after the signature itself: a high S that verifies is the same signature spelled the
+  // other way (r, n − s), i.e. a copy someone rewrote, not a forgery.
+  if (!isLowS(signature)) {
+    return {
+      ok: false,
+      reason: 'SIGNATURE_NOT_CANONICAL',
+      detail: 'the signature verifies but its S is above n/2 (the low-S form is required, §8)',
+    };
+  }
+  return { ok: true };
 }
 
 /**

@@ -5,6 +5,8 @@
  * device and a bundle cannot claim a session it was not issued.
  */
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { fromBase64UrlStrict } from './bytes.js';
+import { isLowS, toLowSCompact } from './ecdsa.js';
 import { DualrecError } from './errors.js';
 import { importPrivateJwk, importPublicJwk, jwkThumbprint, type PrivateJwk, type PublicJwk } from './keys.js';
 
@@ -52,7 +54,7 @@ export async function issueTicket(options: IssueTicketOptions, signingKey: Priva
   }
   const iat = Math.floor((options.now ?? Date.now()) / 1000);
   const key = await importPrivateJwk(signingKey, 'ticket-signing');
-  return new SignJWT({
+  const signed = await new SignJWT({
     sid: options.sessionId,
     script: options.scriptId,
     nonce: options.nonce,
@@ -63,9 +65,11 @@ export async function issueTicket(options: IssueTicketOptions, signingKey: Priva
     .setIssuedAt(iat)
     .setExpirationTime(iat + (options.ttlSeconds ?? 15 * 60))
     .sign(key);
+  // Low-S like every dualrec signature (ecdsa.ts), so a ticket has one spelling.
+  return toLowSCompact(signed);
 }
 
-export type TicketFailure = 'TICKET_MALFORMED' | 'TICKET_SIGNATURE_INVALID';
+export type TicketFailure = 'TICKET_MALFORMED' | 'TICKET_SIGNATURE_INVALID' | 'SIGNATURE_NOT_CANONICAL';
 
 export type TicketCheck =
   | { ok: true; claims: TicketClaims }
@@ -78,6 +82,25 @@ function claimsShape(payload: Record<string, unknown>): TicketClaims | null {
   if (!Number.isInteger(payload.iat) || !Number.isInteger(payload.exp)) return null;
   if (typeof cnf !== 'object' || cnf === null || typeof cnf.jkt !== 'string') return null;
   return payload as unknown as TicketClaims;
+}
+
+const HEADER_MEMBERS = ['alg', 'kid', 'typ'];
+const CLAIM_MEMBERS = ['cnf', 'exp', 'iat', 'iss', 'nonce', 'script', 'sid'];
+
+function sameMembers(value: object, expected: readonly string[]): boolean {
+  return JSON.stringify(Object.keys(value).sort()) === JSON.stringify(expected);
+}
+
+/** Why a verified ticket's header or claims are not exactly those of §9, or null. */
+async function inexactness(header: object, payload: object, key: PublicJwk): Promise<string | null> {
+  if (!sameMembers(header, HEADER_MEMBERS)) return 'the header must be exactly {alg, kid, typ}';
+  if ((header as { kid?: unknown }).kid !== (await jwkThumbprint(key)))
+    return 'the header kid is not the RFC 7638 thumbprint of the key that signed the ticket';
+  if (!sameMembers(payload, CLAIM_MEMBERS))
+    return 'the claims must be exactly {iss, sid, script, nonce, iat, exp, cnf}';
+  const cnf = (payload as { cnf: object }).cnf;
+  if (!sameMembers(cnf, ['jkt'])) return 'cnf must be exactly {jkt}';
+  return null;
 }
 
 /**
@@ -106,6 +129,17 @@ export async function checkTicketSignature(
       const claims = claimsShape(payload as Record<string, unknown>);
       if (!claims)
         return { ok: false, reason: 'TICKET_MALFORMED', detail: 'claims missing or of the wrong type' };
+      // Exactly the header and claims of §9: nothing a verifier could be asked to ignore.
+      const inexact = await inexactness(decodeProtectedHeader(ticket), payload, jwk);
+      if (inexact) return { ok: false, reason: 'TICKET_MALFORMED', detail: inexact };
+      // After the signature verified: the same signature spelled (r, n − s) is refused (§9).
+      const signature = fromBase64UrlStrict(ticket.slice(ticket.lastIndexOf('.') + 1));
+      if (!signature || !isLowS(signature))
+        return {
+          ok: false,
+          reason: 'SIGNATURE_NOT_CANONICAL',
+          detail: 'the ticket signature verifies but its S is above n/2 (low-S is required)',
+        };
       return { ok: true, claims };
     } catch (error) {
       if (error instanceof joseErrors.JWSSignatureVerificationFailed) {

@@ -56,20 +56,28 @@ function pemBlocks(pem: string): Uint8Array[] {
  * Reads the token: a bare TimeStampToken (what the server stores as `.tsr`) or, leniently, a
  * whole TimeStampResp (what `openssl ts -reply` writes without `-token_out`).
  */
-function readSignedData(tokenDer: Uint8Array): pkijs.SignedData {
+function readSignedData(tokenDer: Uint8Array, tokenOnly: boolean): pkijs.SignedData {
   const buffer = asBufferSource(tokenDer);
-  let contentInfo: pkijs.ContentInfo | null = null;
-  try {
+  let contentInfo: pkijs.ContentInfo;
+  if (tokenOnly) {
+    // The stored format (docs/bundle-format.md §1): one bare TimeStampToken, nothing after it.
+    const parsed = asn1js.fromBER(buffer);
+    if (parsed.offset === -1) throw new Error('not BER/DER');
+    if (parsed.offset !== tokenDer.byteLength) throw new Error('bytes after the TimeStampToken');
     contentInfo = pkijs.ContentInfo.fromBER(buffer);
-  } catch {
-    const response = pkijs.TimeStampResp.fromBER(buffer);
-    if (
-      response.status.status !== pkijs.PKIStatus.granted &&
-      response.status.status !== pkijs.PKIStatus.grantedWithMods
-    )
-      throw new Error(`the TSA did not grant the request (status ${response.status.status})`);
-    if (!response.timeStampToken) throw new Error('the time-stamp response holds no token');
-    contentInfo = response.timeStampToken;
+  } else {
+    try {
+      contentInfo = pkijs.ContentInfo.fromBER(buffer);
+    } catch {
+      const response = pkijs.TimeStampResp.fromBER(buffer);
+      if (
+        response.status.status !== pkijs.PKIStatus.granted &&
+        response.status.status !== pkijs.PKIStatus.grantedWithMods
+      )
+        throw new Error(`the TSA did not grant the request (status ${response.status.status})`);
+      if (!response.timeStampToken) throw new Error('the time-stamp response holds no token');
+      contentInfo = response.timeStampToken;
+    }
   }
   if (contentInfo.contentType !== ID_SIGNED_DATA) throw new Error('the token is not CMS SignedData');
   const signed = new pkijs.SignedData({ schema: contentInfo.content });
@@ -118,20 +126,21 @@ export async function checkTimestampTokenNow(
   const trustedRequested = options.trustedCertPem !== undefined;
   let genTime: string | null = null;
   let tsaName: string | null = null;
-  const fail = (reason: string): TimestampCheck => ({
+  const fail = (reason: string, failure: 'invalid' | 'untrusted' = 'invalid'): TimestampCheck => ({
     valid: false,
     genTime,
     tsaName,
     trusted: false,
     reason,
+    failure,
   });
   if (trustedRequested && trustedDer.length === 0)
-    return fail('the trusted certificate PEM holds no certificate');
+    return fail('the trusted certificate PEM holds no certificate', 'untrusted');
 
   let signed: pkijs.SignedData;
   let tstInfo: pkijs.TSTInfo;
   try {
-    signed = readSignedData(tokenDer);
+    signed = readSignedData(tokenDer, options.tokenOnly === true);
     const content = signed.encapContentInfo.eContent;
     if (!content) throw new Error('the TSTInfo is empty');
     tstInfo = pkijs.TSTInfo.fromBER(content.getValue());
@@ -229,7 +238,7 @@ export async function checkTimestampTokenNow(
       // pkijs' chain engine wants a CA above an end-entity certificate, so only the validity
       // period at genTime is left to check.
       if (when < signer.notBefore.value || when > signer.notAfter.value)
-        return fail('the TSA certificate was not valid at genTime');
+        return fail('the TSA certificate was not valid at genTime', 'untrusted');
     } else {
       const engine = new pkijs.CertificateChainValidationEngine({
         certs: [...certificates.filter((c) => c !== signer), signer],
@@ -241,9 +250,10 @@ export async function checkTimestampTokenNow(
         chain = await engine.verify();
       } catch (error) {
         const message = (error as { resultMessage?: string }).resultMessage ?? String(error);
-        return fail(`the TSA certificate is not trusted: ${message}`);
+        return fail(`the TSA certificate is not trusted: ${message}`, 'untrusted');
       }
-      if (!chain.result) return fail(`the TSA certificate is not trusted: ${chain.resultMessage}`);
+      if (!chain.result)
+        return fail(`the TSA certificate is not trusted: ${chain.resultMessage}`, 'untrusted');
     }
   }
   return { valid: true, genTime, tsaName, trusted: trustedDer.length > 0 };

@@ -22,6 +22,11 @@ export interface TimestampCheckOptions {
    * its signer chains to one of them; when absent, `trusted` is false.
    */
   trustedCertPem?: string;
+  /**
+   * Accept only a bare DER TimeStampToken with nothing after it (the format a bundle's token is
+   * stored in, docs/bundle-format.md §1), not a TimeStampResp around one. verify() sets it.
+   */
+  tokenOnly?: boolean;
 }
 
 export interface TimestampCheck {
@@ -35,6 +40,12 @@ export interface TimestampCheck {
   trusted: boolean;
   /** Why the token is not valid (English, for logs and reports). */
   reason?: string;
+  /**
+   * When not valid: `invalid` — unreadable, over other bytes, or its own signature or certificate
+   * binding fails (anyone can see it is wrong); `untrusted` — sound, but its signer does not chain
+   * to the given trusted certificate (another TSA's token, or an expired certificate).
+   */
+  failure?: 'invalid' | 'untrusted';
 }
 
 /**

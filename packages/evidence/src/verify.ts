@@ -5,7 +5,8 @@
  */
 import type { GeneralJWE } from 'jose';
 import { parseCanonical } from './canonical-json.js';
-import { ContentHasher } from './digest.js';
+import { crc32 } from './crc32.js';
+import { ContentHasher, sha256Hex } from './digest.js';
 import { DualrecError, isDualrecError } from './errors.js';
 import { checkEventLog, openSealedFields } from './event-log.js';
 import { jwkThumbprint, type PrivateJwk, type PublicJwk } from './keys.js';
@@ -23,6 +24,7 @@ import type { ReasonCode, VerifyNotice, VerifyReason } from './reasons.js';
 import { openRecords, parseRecordHeader, type RecordFailure, recordCountForSize } from './records.js';
 import { checkManifestSignature } from './signature.js';
 import { checkTicketSignature } from './ticket.js';
+import { checkTimestampToken } from './timestamp.js';
 import { DEFAULT_ZIP_LIMITS, type RandomAccessSource, ZipArchive, type ZipEntry } from './zip-reader.js';
 
 export interface BundleLimits {
@@ -30,6 +32,8 @@ export interface BundleLimits {
   maxManifestBytes: number;
   maxSignatureBytes: number;
   maxEventsBytes: number;
+  /** A `timestamp.tsr` entry or a token given in `options.timestamp`. */
+  maxTimestampBytes: number;
   /**
    * Reasons listed in a verdict; after them one `REASONS_TRUNCATED` reason counts the rest
    * ("and 399,998 more"). The event log stops being checked once it alone has produced this many:
@@ -43,6 +47,7 @@ export const DEFAULT_BUNDLE_LIMITS: BundleLimits = {
   maxManifestBytes: 1024 * 1024,
   maxSignatureBytes: 16 * 1024,
   maxEventsBytes: 32 * 1024 * 1024,
+  maxTimestampBytes: 64 * 1024,
   maxReasons: 100,
 };
 
@@ -58,7 +63,31 @@ export interface VerifyOptions {
   expectedNonce?: string;
   /** Tolerated clock difference between the lender and the device, seconds (default 300). */
   clockSkewSeconds?: number;
+  /**
+   * The bundle's RFC 3161 time-stamp as the lender server stores it: `token` is the DER
+   * TimeStampToken from `<id>.tsr` beside the bundle (docs/bundle-format.md §1), or null when the
+   * caller looked for one and found none (`TIMESTAMP_MISSING`). `trust` is the PEM of the TSA's
+   * certificate or CA: the token must chain to it (`TIMESTAMP_UNTRUSTED`); without it a sound
+   * token only gives the notice `TIMESTAMP_NOT_TRUSTED`. `trust` also applies to a
+   * `timestamp.tsr` entry inside the ZIP, which is always checked.
+   */
+  timestamp?: { token: Uint8Array | null; trust?: string };
   limits?: Partial<BundleLimits>;
+}
+
+/** A time-stamp token verify() checked, and what it says. */
+export interface VerifiedTimestamp {
+  /** `beside`: the token given in `options.timestamp`; `entry`: the ZIP's `timestamp.tsr`. */
+  source: 'beside' | 'entry';
+  /** Sound, over this bundle's `manifest.jws` and (with `trust`) from a trusted TSA. */
+  valid: boolean;
+  /** Checked against `options.timestamp.trust`. */
+  trusted: boolean;
+  /** TSTInfo genTime (ISO 8601) and the TSA's name, when the token could be read. */
+  genTime: string | null;
+  tsa: string | null;
+  /** Why it is not valid (English). */
+  detail?: string;
 }
 
 export interface Verdict {
@@ -67,6 +96,14 @@ export interface Verdict {
   notices: VerifyNotice[];
   /** The parsed manifest when it could be read (present even for invalid bundles, for reports). */
   manifest: Manifest | null;
+  /**
+   * Hex SHA-256 of the exact bytes of `manifest.json`, when the entry could be read: the bundle's
+   * identity independent of how the archive around it is spelled (§3). The SHA-256 of the whole
+   * file identifies these exact bytes; this one identifies the signed evidence.
+   */
+  manifestSha256: string | null;
+  /** Every time-stamp token checked (the one beside the bundle first, then a `timestamp.tsr` entry). */
+  timestamps: VerifiedTimestamp[];
 }
 
 /** Keeps the first `max` reasons and counts the others (so a verdict's size is bounded). */
@@ -109,9 +146,9 @@ export async function verify(source: RandomAccessSource, options: VerifyOptions)
   if (!(Number.isInteger(limits.maxReasons) && limits.maxReasons >= 1))
     throw new DualrecError('BAD_USAGE', { detail: 'limits.maxReasons must be an integer ≥ 1' });
   const out = new Collector(limits.maxReasons);
-  let manifest: Manifest | null = null;
+  const read: ReadState = { manifest: null, manifestSha256: null, timestamps: [] };
   try {
-    manifest = await verifyInto(source, options, limits, out);
+    await verifyInto(source, options, limits, out, read);
   } catch (error) {
     if (error instanceof Stop) {
       // already recorded
@@ -123,7 +160,21 @@ export async function verify(source: RandomAccessSource, options: VerifyOptions)
     }
   }
   const reasons = out.finish();
-  return { valid: reasons.length === 0, reasons, notices: out.notices, manifest };
+  return {
+    valid: reasons.length === 0,
+    reasons,
+    notices: out.notices,
+    manifest: read.manifest,
+    manifestSha256: read.manifestSha256,
+    timestamps: read.timestamps,
+  };
+}
+
+/** What verifyInto could read, kept even when it stops. */
+interface ReadState {
+  manifest: Manifest | null;
+  manifestSha256: string | null;
+  timestamps: VerifiedTimestamp[];
 }
 
 async function verifyInto(
@@ -131,7 +182,8 @@ async function verifyInto(
   options: VerifyOptions,
   limits: BundleLimits,
   out: Collector,
-): Promise<Manifest | null> {
+  read: ReadState,
+): Promise<void> {
   const archive = await ZipArchive.open(source, { ...DEFAULT_ZIP_LIMITS, maxEntries: limits.maxEntries });
   const manifestEntry = archive.get(MANIFEST_FILE);
   const signatureEntry = archive.get(SIGNATURE_FILE);
@@ -145,6 +197,7 @@ async function verifyInto(
     throw new Stop();
   }
   const manifestBytes = await archive.readChecked(manifestEntry, limits.maxManifestBytes);
+  read.manifestSha256 = await sha256Hex(manifestBytes);
   const signatureBytes = await archive.readChecked(signatureEntry, limits.maxSignatureBytes);
 
   // 1. manifest.json: canonical JSON of the documented shape.
@@ -166,6 +219,7 @@ async function verifyInto(
     throw new Stop();
   }
   const manifest = value as Manifest;
+  read.manifest = manifest;
   if (manifest.synthetic) {
     out.notices.push({
       code: 'SYNTHETIC_BUNDLE',
@@ -186,13 +240,8 @@ async function verifyInto(
   const actualOrder = archive.entries.map((e) => e.name);
   const listed = new Set(expectedOrder);
   for (const name of actualOrder) {
-    if (name === TIMESTAMP_FILE) {
-      out.notices.push({
-        code: 'TIMESTAMP_NOT_CHECKED',
-        file: name,
-        detail: 'RFC 3161 tokens are checked by @dualrec/server',
-      });
-    } else if (!listed.has(name)) out.add('ENTRY_UNLISTED', name, 'entry is not listed in the manifest');
+    if (name !== TIMESTAMP_FILE && !listed.has(name))
+      out.add('ENTRY_UNLISTED', name, 'entry is not listed in the manifest');
   }
   for (const name of expectedOrder)
     if (!archive.get(name)) out.add('ENTRY_MISSING', name, 'listed in the manifest but absent');
@@ -208,6 +257,27 @@ async function verifyInto(
       null,
       'entries are not in the order of manifest.files, then manifest.json, manifest.jws',
     );
+  }
+
+  // RFC 3161 tokens over manifest.jws: the one beside the bundle (given), and one inside the ZIP.
+  if (options.timestamp) {
+    const { token } = options.timestamp;
+    if (token === null) out.add('TIMESTAMP_MISSING', null, 'no time-stamp token beside the bundle');
+    else if (token.length > limits.maxTimestampBytes)
+      out.add('TIMESTAMP_INVALID', null, `${token.length} bytes; at most ${limits.maxTimestampBytes}`);
+    else read.timestamps.push(await checkTimestamp('beside', token, signatureBytes, options, out));
+  }
+  const tsrEntry = archive.get(TIMESTAMP_FILE);
+  if (tsrEntry) {
+    let token: Uint8Array | null = null;
+    try {
+      token = await archive.readChecked(tsrEntry, limits.maxTimestampBytes);
+    } catch (error) {
+      if (!isDualrecError(error, 'BUNDLE_MALFORMED')) throw error;
+      const context = error.context as { reason?: ReasonCode };
+      out.add(context.reason ?? 'ZIP_MALFORMED', TIMESTAMP_FILE, error.detail ?? error.message);
+    }
+    if (token) read.timestamps.push(await checkTimestamp('entry', token, signatureBytes, options, out));
   }
 
   // 5. The content key, when a recipient's private key is at hand.
@@ -248,7 +318,45 @@ async function verifyInto(
       );
     }
   }
-  return manifest;
+}
+
+/** One token over manifest.jws (§1, §10 step 6): a reason when it fails, a notice when not trusted. */
+async function checkTimestamp(
+  source: VerifiedTimestamp['source'],
+  token: Uint8Array,
+  signatureBytes: Uint8Array,
+  options: VerifyOptions,
+  out: Collector,
+): Promise<VerifiedTimestamp> {
+  const trust = options.timestamp?.trust;
+  const file = source === 'entry' ? TIMESTAMP_FILE : null;
+  const where = source === 'entry' ? 'timestamp.tsr' : 'the token beside the bundle';
+  const checked = await checkTimestampToken(token, signatureBytes, {
+    tokenOnly: true,
+    ...(trust !== undefined ? { trustedCertPem: trust } : {}),
+  });
+  const result: VerifiedTimestamp = {
+    source,
+    valid: checked.valid,
+    trusted: checked.trusted,
+    genTime: checked.genTime,
+    tsa: checked.tsaName,
+    ...(checked.reason ? { detail: checked.reason } : {}),
+  };
+  if (!checked.valid) {
+    out.add(
+      checked.failure === 'untrusted' ? 'TIMESTAMP_UNTRUSTED' : 'TIMESTAMP_INVALID',
+      file,
+      `${where}: ${checked.reason ?? 'does not verify'}`,
+    );
+  } else if (!checked.trusted) {
+    out.notices.push({
+      code: 'TIMESTAMP_NOT_TRUSTED',
+      file,
+      detail: `${where} is sound and covers manifest.jws (${checked.genTime}), but no TSA certificate was given to trust it`,
+    });
+  }
+  return result;
 }
 
 async function checkTicket(manifest: Manifest, options: VerifyOptions, out: Collector): Promise<void> {
@@ -347,8 +455,12 @@ async function checkFile(
     }
   }
   const hasher = new ContentHasher();
+  // The CRC too, over the same pieces: a verifier must not call valid an archive whose headers and
+  // manifest agree on a CRC the bytes do not have (`unzip -t` fails it), §2.
+  let crc = 0;
   async function* hashed(): AsyncGenerator<Uint8Array> {
     for await (const chunk of archive.stream(entry)) {
+      crc = crc32(chunk, crc);
       await hasher.update(chunk);
       yield chunk;
     }
@@ -371,10 +483,19 @@ async function checkFile(
   for await (const _chunk of tapped) {
     // draining
   }
+  if (crc !== entry.crc32) {
+    out.add(
+      'ZIP_CRC_MISMATCH',
+      file.name,
+      `CRC-32 of the stored bytes is ${hex8(crc)}, the ZIP headers say ${hex8(entry.crc32)}`,
+    );
+  }
   if ((await hasher.digest()) !== file.contentHash) {
     out.add('FILE_HASH_MISMATCH', file.name, 'content hash differs from the manifest');
   }
 }
+
+const hex8 = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
 
 async function checkEvents(
   bytes: Uint8Array,

@@ -12,6 +12,7 @@ import {
   type RandomAccessSource,
   readTicketUnverified,
   sha256Hex,
+  type VerifiedTimestamp,
   verify,
   ZipArchive,
 } from '@dualrec/evidence';
@@ -32,7 +33,13 @@ export interface PrepareReportOptions {
   ticketKeys: readonly PublicJwk[];
   /** The lender's encryption private key: with it, media and sealed fields are in the report. */
   decryptionKey?: PrivateJwk;
-  timestamp?: ReportTimestamp | null;
+  /**
+   * The bundle's RFC 3161 token (`<id>.tsr` beside it, DER TimeStampToken) and the TSA certificate
+   * (PEM) to trust, checked by verify() itself (`VerifyOptions.timestamp`): a token that fails is a
+   * reason in the verdict like any other. Absent or null: no token was found (the report says so),
+   * though a `timestamp.tsr` inside the bundle is still checked.
+   */
+  timestamp?: { token: Uint8Array; trust?: string } | null;
   /** Reports progress: 'verifying', 'decrypting', 'rendering' with a 0–1 fraction. */
   onProgress?: (phase: 'reading' | 'verifying' | 'decrypting' | 'rendering', fraction: number) => void;
   now?: () => Date;
@@ -82,6 +89,19 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(out);
 }
 
+/** The report's time-stamp row: the token beside the bundle, else a `timestamp.tsr` entry. */
+function reportTimestamp(checked: readonly VerifiedTimestamp[]): ReportTimestamp | null {
+  const stamp = checked.find((t) => t.source === 'beside') ?? checked[0];
+  if (!stamp) return null;
+  return {
+    genTime: stamp.genTime ?? '?',
+    tsa: stamp.tsa ?? '?',
+    // Sound without a certificate only means "internally consistent": shown as not checked.
+    verified: !stamp.valid ? false : stamp.trusted ? true : null,
+    ...(stamp.detail ? { detail: stamp.detail } : {}),
+  };
+}
+
 export async function prepareReport(
   options: PrepareReportOptions,
 ): Promise<{ model: ReportModel; html: string; input: ReportInput }> {
@@ -92,22 +112,32 @@ export async function prepareReport(
   const bundleSha256 = await sha256Hex(bytes);
   progress('verifying', 0.1);
   // With the key, exactly what `dualrec verify --keys` checks (every record authenticated too).
-  let verdict = await verify(source, {
+  const verdict = await verify(source, {
     ticketKeys: options.ticketKeys,
     ...(options.decryptionKey ? { decryptionKeys: [options.decryptionKey] } : {}),
+    ...(options.timestamp
+      ? {
+          timestamp: {
+            token: options.timestamp.token,
+            ...(options.timestamp.trust !== undefined ? { trust: options.timestamp.trust } : {}),
+          },
+        }
+      : {}),
   });
+  // A failing time-stamp says nothing against the bundle's own integrity: its content is still
+  // shown (the verdict stays invalid, with the time-stamp's reason).
+  const intact = verdict.reasons.every((r) => r.code.startsWith('TIMESTAMP_'));
   let events: OpenedEvent[] | null = null;
   const media: ReportMedia[] = (verdict.manifest?.files ?? [])
     .filter((f) => f.role !== 'events')
     .map((f) => ({ name: f.name, role: f.role, mediaType: f.mediaType, dataUrl: null, size: f.size }));
-  if (verdict.valid && options.decryptionKey) {
+  if (intact && options.decryptionKey) {
     progress('decrypting', 0.4);
     const opened = await openBundle(source, {
       ticketKeys: options.ticketKeys,
       decryptionKey: options.decryptionKey,
     });
     events = opened.events;
-    verdict = opened.verdict;
     let done = 0;
     for (const m of media) {
       const parts: Uint8Array[] = [];
@@ -133,7 +163,7 @@ export async function prepareReport(
     verdict,
     events,
     media,
-    timestamp: options.timestamp ?? null,
+    timestamp: reportTimestamp(verdict.timestamps),
     ticketClaims: verdict.manifest ? (readTicketUnverified(verdict.manifest.ticket)?.claims ?? null) : null,
     generatedAt: (options.now?.() ?? new Date()).toISOString(),
   };

@@ -47,6 +47,8 @@ export interface BundleRecord {
   sessionId: string | null;
   status: BundleStatus;
   bundleSha256: string;
+  /** SHA-256 of the bundle's manifest.json (its identity by content), or null when unreadable. */
+  manifestSha256: string | null;
   size: number;
   receivedAt: string;
   reasons: string[];
@@ -102,7 +104,8 @@ const SCHEMA = [
     received_at TEXT NOT NULL,
     reasons TEXT NOT NULL,
     location TEXT NOT NULL,
-    timestamp_json TEXT
+    timestamp_json TEXT,
+    manifest_sha256 TEXT
   )`,
   'CREATE INDEX IF NOT EXISTS bundles_received ON bundles (received_at)',
   `CREATE TABLE IF NOT EXISTS ticket_bindings (
@@ -158,13 +161,15 @@ function bundleFrom(row: Row | undefined): BundleRecord | null {
     timestamp: row.timestamp_json
       ? (JSON.parse(String(row.timestamp_json)) as BundleRecord['timestamp'])
       : null,
+    manifestSha256:
+      row.manifest_sha256 === null || row.manifest_sha256 === undefined ? null : String(row.manifest_sha256),
   };
 }
 
 const TICKET_COLUMNS =
   'nonce, session_id, lender_id, script_id, jkt, application_ref, issued_at, expires_at, used_by';
 const BUNDLE_COLUMNS =
-  'upload_id, session_id, status, bundle_sha256, size, received_at, reasons, location, timestamp_json';
+  'upload_id, session_id, status, bundle_sha256, size, received_at, reasons, location, timestamp_json, manifest_sha256';
 
 function ticketValues(t: TicketRecord): unknown[] {
   return [
@@ -191,6 +196,7 @@ function bundleValues(b: BundleRecord): unknown[] {
     JSON.stringify(b.reasons),
     b.location,
     b.timestamp ? JSON.stringify(b.timestamp) : null,
+    b.manifestSha256,
   ];
 }
 
@@ -206,10 +212,11 @@ function statements(p: (n: number) => string) {
     bindTicket: `INSERT INTO ticket_bindings (nonce, upload_id, bound_at) VALUES (${list(3)}) ON CONFLICT (nonce) DO NOTHING`,
     getBinding: `SELECT nonce, upload_id, bound_at FROM ticket_bindings WHERE nonce = ${p(1)}`,
     releaseBinding: `DELETE FROM ticket_bindings WHERE nonce = ${p(1)} AND upload_id = ${p(2)}`,
-    putBundle: `INSERT INTO bundles (${BUNDLE_COLUMNS}) VALUES (${list(9)})
+    putBundle: `INSERT INTO bundles (${BUNDLE_COLUMNS}) VALUES (${list(10)})
       ON CONFLICT (upload_id) DO UPDATE SET session_id = excluded.session_id, status = excluded.status,
         bundle_sha256 = excluded.bundle_sha256, size = excluded.size, received_at = excluded.received_at,
-        reasons = excluded.reasons, location = excluded.location, timestamp_json = excluded.timestamp_json`,
+        reasons = excluded.reasons, location = excluded.location, timestamp_json = excluded.timestamp_json,
+        manifest_sha256 = excluded.manifest_sha256`,
     getBundle: `SELECT ${BUNDLE_COLUMNS} FROM bundles WHERE upload_id = ${p(1)}`,
     listAll: `SELECT ${BUNDLE_COLUMNS} FROM bundles ORDER BY received_at DESC LIMIT ${p(1)}`,
     listStatus: `SELECT ${BUNDLE_COLUMNS} FROM bundles WHERE status = ${p(1)} ORDER BY received_at DESC LIMIT ${p(2)}`,
@@ -226,6 +233,10 @@ export async function openSqliteIndex(path: string): Promise<BundleIndex> {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   for (const sql of SCHEMA) db.exec(sql);
+  // Indexes made before manifest_sha256 existed get the column (NULL for their old rows).
+  const columns = db.prepare('PRAGMA table_info(bundles)').all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'manifest_sha256'))
+    db.exec('ALTER TABLE bundles ADD COLUMN manifest_sha256 TEXT');
   // The index names applicants' application references: readable by the server's user only.
   for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
   const q = statements(() => '?');
@@ -296,6 +307,7 @@ export async function openPostgresIndex(url: string): Promise<BundleIndex> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   try {
     for (const sql of SCHEMA) await pool.query(sql);
+    await pool.query('ALTER TABLE bundles ADD COLUMN IF NOT EXISTS manifest_sha256 TEXT');
   } catch (cause) {
     await pool.end().catch(() => undefined);
     throw new DualrecError('BAD_USAGE', {

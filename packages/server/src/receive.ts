@@ -6,7 +6,15 @@
  * received or in quarantine with the reasons. Nothing is ever deleted here: an invalid bundle is
  * evidence of something too.
  */
-import { type PublicJwk, readTicketUnverified, SIGNATURE_FILE, verify, ZipArchive } from '@dualrec/evidence';
+import { readFile } from 'node:fs/promises';
+import {
+  checkTimestampToken,
+  type PublicJwk,
+  readTicketUnverified,
+  SIGNATURE_FILE,
+  verify,
+  ZipArchive,
+} from '@dualrec/evidence';
 import type { Receipt } from '@dualrec/upload';
 import type { BundleIndex, BundleRecord, TicketRecord } from './bundle-index.js';
 import type { BundleStorage } from './bundle-storage.js';
@@ -42,10 +50,12 @@ export async function receiveBundle(context: ReceiveContext, input: ReceiveInput
   const source = await storage.openUpload(input.uploadId);
   const reasons: string[] = [];
   let sessionId: string | null = null;
+  let manifestSha256: string | null = null;
   let signature: Uint8Array | null = null;
   const boundNonce: string | null = (await context.index.getUpload(input.uploadId))?.nonce ?? null;
   try {
     const verdict = await verify(source, { ticketKeys: context.ticketKeys });
+    manifestSha256 = verdict.manifestSha256;
     for (const r of verdict.reasons)
       reasons.push(r.file ? `${r.code} (${r.file}): ${r.detail}` : `${r.code}: ${r.detail}`);
     const manifest = verdict.manifest;
@@ -94,6 +104,16 @@ export async function receiveBundle(context: ReceiveContext, input: ReceiveInput
   if (valid && signature && context.timestamper) {
     try {
       const token = await context.timestamper.stamp(signature);
+      // The TSA's answer is checked like any verifier will check it (the code verify() uses), before
+      // it is stored: a token over other bytes, or not from the configured TSA, is never filed.
+      const trust = context.timestamper.certificatePath
+        ? await readFile(context.timestamper.certificatePath, 'utf8')
+        : undefined;
+      const checked = await checkTimestampToken(token.token, signature, {
+        tokenOnly: true,
+        ...(trust !== undefined ? { trustedCertPem: trust } : {}),
+      });
+      if (!checked.valid) throw new Error(`the TSA's token does not verify: ${checked.reason}`);
       await storage.put(`${folder}/${input.uploadId}.tsr`, token.token);
       timestamp = { genTime: token.genTime, tsa: token.tsa };
     } catch (error) {
@@ -113,6 +133,7 @@ export async function receiveBundle(context: ReceiveContext, input: ReceiveInput
     sessionId,
     status: valid ? 'valid' : 'quarantined',
     bundleSha256,
+    manifestSha256,
     size: source.size,
     receivedAt,
     reasons,
@@ -150,6 +171,7 @@ export function receiptOf(record: BundleRecord): Receipt {
     uploadId: record.uploadId,
     sessionId: record.sessionId,
     bundleSha256: record.bundleSha256,
+    manifestSha256: record.manifestSha256,
     size: record.size,
     receivedAt: record.receivedAt,
     verdict: record.status,

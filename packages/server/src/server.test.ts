@@ -11,7 +11,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bytesSource, SIGNATURE_FILE, verify, ZipArchive } from '@dualrec/evidence';
+import { bytesSource, SIGNATURE_FILE, sha256Hex, verify, ZipArchive } from '@dualrec/evidence';
 import { type Receipt, uploadBundle } from '@dualrec/upload';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,6 +137,12 @@ describe.each(backends)('server + upload over loopback ($name)', (backend) => {
     const location = record?.location ?? '';
     const stored = await backend.read(server, location);
     expect(sameBytes(stored, bytes)).toBe(true);
+    // Identified two ways: the file's bytes and the signed manifest inside it.
+    const storedArchive = await ZipArchive.open(bytesSource(stored));
+    const manifestBytes = await storedArchive.read(storedArchive.get('manifest.json') as never, 1 << 20);
+    expect(receipt.manifestSha256).toBe(await sha256Hex(manifestBytes));
+    expect(receipt.bundleSha256).toBe(await sha256Hex(stored));
+    expect(record?.manifestSha256).toBe(receipt.manifestSha256);
     const keys = await loadLenderKeys(keysDir);
     const verdict = await verify(bytesSource(stored), {
       ticketKeys: [keys.ticketSigningPublic as never],
@@ -269,6 +275,12 @@ describe.each(backends)('server + upload over loopback ($name)', (backend) => {
     const record = await server.index.getBundle(receipt.uploadId);
     const stored = await backend.read(server, record?.location ?? '');
     expect(sameBytes(stored, bytes)).toBe(true);
+    // Identified two ways: the file's bytes and the signed manifest inside it.
+    const storedArchive = await ZipArchive.open(bytesSource(stored));
+    const manifestBytes = await storedArchive.read(storedArchive.get('manifest.json') as never, 1 << 20);
+    expect(receipt.manifestSha256).toBe(await sha256Hex(manifestBytes));
+    expect(receipt.bundleSha256).toBe(await sha256Hex(stored));
+    expect(record?.manifestSha256).toBe(receipt.manifestSha256);
     const keys = await loadLenderKeys(keysDir);
     expect(
       (await verify(bytesSource(stored), { ticketKeys: [keys.ticketSigningPublic as never] })).valid,

@@ -20,6 +20,7 @@ import { diskStorage } from './bundle-storage.js';
 import { createKeySet, defaultKeysDir, KEY_FILES, keysInsideData, loadLenderKeys } from './keys.js';
 import { receiveBundle } from './receive.js';
 import { createServer, type DualrecServer, type ServerOptions } from './server.js';
+import { LocalTsa, type Timestamper } from './timestamp.js';
 
 const silent = pino({ level: 'silent' });
 const MINUTE = 60_000;
@@ -167,6 +168,51 @@ describe('ticket expiry and not-before by the server clock', () => {
       expect(receipt.reasons.join('\n')).toMatch(/^TICKET_EXPIRED: /m);
       // An expired ticket does not burn the nonce either.
       expect((await index.getTicket(nonceOf(grant.ticket)))?.usedBy).toBeNull();
+    } finally {
+      await index.close();
+    }
+  });
+});
+
+describe("the TSA's token is checked before it is filed", () => {
+  it('a token over other bytes: the bundle is kept valid, no .tsr is stored, the receipt says TIMESTAMP_FAILED', async () => {
+    const clock = { now: Date.now() };
+    const server = await start(clock);
+    const { grant, bytes } = await bundleFor(server, 4096);
+    const dataDir = server.dataDir;
+    await server.close();
+    servers.length = 0;
+    const storage = await diskStorage(dataDir);
+    const id = 'direct-upload-tsa';
+    await storage.datastore.create(new Upload({ id, size: bytes.length, offset: 0, metadata: {} }));
+    const { Readable } = await import('node:stream');
+    await storage.datastore.write(Readable.from([Buffer.from(bytes)]), id, 0);
+    const index = await openIndex(`sqlite:${join(dataDir, 'index.sqlite')}`);
+    const keys = await loadLenderKeys(keysDir);
+    const tsa = await LocalTsa.open(join(dir, 'lying-tsa'));
+    // A TSA that answers with a genuine token over something else.
+    const lying: Timestamper = {
+      certificatePath: tsa.certificatePath,
+      stamp: () => tsa.stamp(new TextEncoder().encode('other bytes')),
+    };
+    try {
+      const receipt = await receiveBundle(
+        {
+          storage,
+          index,
+          ticketKeys: [keys.ticketSigningPublic as never],
+          timestamper: lying,
+          now: () => new Date(clock.now),
+        },
+        { uploadId: id, declaredSessionId: grant.sessionId },
+      );
+      expect(receipt.verdict).toBe('valid');
+      expect(receipt.timestamp).toBeNull();
+      expect(receipt.reasons.join('\n')).toMatch(/^TIMESTAMP_FAILED: the TSA's token does not verify/m);
+      const filed = await readdir(join(dataDir, receipt.verdict === 'valid' ? 'bundles' : 'quarantine'), {
+        recursive: true,
+      });
+      expect(filed.filter((f) => String(f).endsWith('.tsr'))).toEqual([]);
     } finally {
       await index.close();
     }

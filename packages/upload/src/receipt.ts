@@ -10,8 +10,17 @@ export const RECEIPT_HEADER = 'Dualrec-Receipt';
 export interface Receipt {
   uploadId: string;
   sessionId: string | null;
-  /** SHA-256 of the bundle bytes as stored, lowercase hex. */
+  /**
+   * SHA-256 of the bundle file as stored, lowercase hex: identifies these exact bytes (what the
+   * device sent; changes if anything is added to the archive).
+   */
   bundleSha256: string;
+  /**
+   * SHA-256 of the bundle's `manifest.json`, lowercase hex: identifies the signed evidence itself
+   * (docs/bundle-format.md §3), whatever file carries it. Null when the manifest could not be read
+   * (and from servers older than this field).
+   */
+  manifestSha256: string | null;
   size: number;
   receivedAt: string;
   verdict: 'valid' | 'quarantined';
@@ -28,6 +37,12 @@ export function parseReceipt(value: unknown): Receipt {
   const r = value as Record<string, unknown>;
   if (typeof r.uploadId !== 'string') throw bad('uploadId');
   if (typeof r.bundleSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(r.bundleSha256)) throw bad('bundleSha256');
+  if (
+    r.manifestSha256 !== undefined &&
+    r.manifestSha256 !== null &&
+    (typeof r.manifestSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(r.manifestSha256))
+  )
+    throw bad('manifestSha256');
   if (typeof r.size !== 'number') throw bad('size');
   if (typeof r.receivedAt !== 'string') throw bad('receivedAt');
   if (r.verdict !== 'valid' && r.verdict !== 'quarantined') throw bad('verdict');
@@ -39,6 +54,7 @@ export function parseReceipt(value: unknown): Receipt {
     uploadId: r.uploadId,
     sessionId: typeof r.sessionId === 'string' ? r.sessionId : null,
     bundleSha256: r.bundleSha256,
+    manifestSha256: typeof r.manifestSha256 === 'string' ? r.manifestSha256 : null,
     size: r.size,
     receivedAt: r.receivedAt,
     verdict: r.verdict,

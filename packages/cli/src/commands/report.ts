@@ -1,16 +1,15 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { DualrecError, SIGNATURE_FILE, ZipArchive } from '@dualrec/evidence';
+import { DualrecError } from '@dualrec/evidence';
 import {
   checkReportMessages,
   isReportLocale,
   prepareReport,
   type ReportMessageOverrides,
-  type ReportTimestamp,
   resolveTimeZone,
 } from '@dualrec/report';
-import { describeToken, openFileSource, verifyTimestampToken } from '@dualrec/server';
+import { openFileSource } from '@dualrec/server';
 import { type Command, EXIT, parseCommandArgs } from '../io.js';
 import { KEY_FILES, loadLenderKeys, requireKey } from './keygen.js';
 
@@ -35,39 +34,6 @@ read aloud and confirmed, liveness, OCR fields, interruptions, the timeline, and
                   of @dualrec/report's REPORT_MESSAGES (docs/auditor.md)
 Exit status: 0 when the bundle is valid, 1 when it is not (the report is written either way).
 `;
-
-async function timestampFor(
-  bundle: string,
-  tokenPath: string,
-  certPath: string | null,
-): Promise<ReportTimestamp | null> {
-  if (!existsSync(tokenPath)) return null;
-  const token = new Uint8Array(await readFile(tokenPath));
-  if (!certPath) {
-    // A damaged token is a finding for the report, not a reason to write no report at all.
-    return describeToken(token).then(
-      (facts) => ({ ...facts, verified: null }),
-      (error: unknown) => ({
-        genTime: '?',
-        tsa: '?',
-        verified: false,
-        detail: `the token cannot be read (${(error as DualrecError).detail ?? String(error)})`,
-      }),
-    );
-  }
-  const source = await openFileSource(bundle);
-  try {
-    const archive = await ZipArchive.open(source);
-    const entry = archive.get(SIGNATURE_FILE);
-    if (!entry) return { genTime: '?', tsa: '?', verified: false, detail: 'the bundle has no signature' };
-    const checked = await verifyTimestampToken(token, await archive.read(entry, 65536), certPath);
-    if (checked.valid) return { genTime: checked.genTime, tsa: checked.tsa, verified: true };
-    const facts = await describeToken(token).catch(() => ({ genTime: '?', tsa: '?' }));
-    return { ...facts, verified: false, detail: checked.reason };
-  } finally {
-    await source.close();
-  }
-}
 
 export const reportCommand: Command = {
   summary: 'write a self-contained HTML audit report for a bundle',
@@ -117,7 +83,14 @@ export const reportCommand: Command = {
         : null;
     const tokenPath = values.tsr ? resolve(values.tsr) : `${bundle.replace(/\.zip$/, '')}.tsr`;
     const altToken = `${bundle}.tsr`;
-    const timestamp = await timestampFor(bundle, existsSync(tokenPath) ? tokenPath : altToken, certPath);
+    // Checked by verify() itself, like `dualrec verify --tsa-cert` and the auditor console.
+    const foundToken = [tokenPath, altToken].find((path) => existsSync(path));
+    const timestamp = foundToken
+      ? {
+          token: new Uint8Array(await readFile(foundToken)),
+          ...(certPath ? { trust: await readFile(certPath, 'utf8') } : {}),
+        }
+      : null;
     const source = await openFileSource(bundle);
     try {
       const { model, html } = await prepareReport({

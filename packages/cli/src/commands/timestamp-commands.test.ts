@@ -119,11 +119,15 @@ describe('dualrec report: the RFC 3161 token beside the bundle', () => {
       '--out',
       out,
     );
-    // The bundle itself is intact: the exit status is the bundle's verdict.
-    expect(result.code).toBe(0);
-    const row = timestampRow(await readFile(out, 'utf8'));
+    // verify() judged the token with the bundle: the verdict is invalid for that reason alone, and
+    // the intact bundle's content is still in the report.
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('INVALID — TIMESTAMP_INVALID');
+    const html = await readFile(out, 'utf8');
+    const row = timestampRow(html);
     expect(row.level).toBe('fail');
     expect(row.detail).toContain('INVALID');
+    expect(html).toContain('data:video/webm;base64,');
   });
 
   it('a damaged token: the report is still written, the time-stamp row says INVALID', async () => {
@@ -132,7 +136,8 @@ describe('dualrec report: the RFC 3161 token beside the bundle', () => {
     for (const certArgs of [[], ['--tsa-cert', tsa.certificatePath]]) {
       const out = join(dir, `damaged-${certArgs.length}.html`);
       const result = await report(bundle, '--keys', keys, '--tsr', damaged, ...certArgs, '--out', out);
-      expect(result.code, result.stderr).toBe(0);
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stdout).toContain('TIMESTAMP_INVALID');
       const row = timestampRow(await readFile(out, 'utf8'));
       expect(row.level).toBe('fail');
       expect(row.detail).toContain('INVALID');
@@ -180,8 +185,8 @@ describe('dualrec verify FOLDER --tsa-cert: the nightly job also checks the time
     );
     expect(untrusted).toMatchObject({ total: 2, invalid: 2 });
     expect(untrusted.results.map((r: { reasons: { code: string }[] }) => r.reasons[0]?.code)).toEqual([
-      'TIMESTAMP_INVALID',
-      'TIMESTAMP_INVALID',
+      'TIMESTAMP_UNTRUSTED',
+      'TIMESTAMP_UNTRUSTED',
     ]);
   });
 
@@ -201,8 +206,18 @@ describe('dualrec verify FOLDER --tsa-cert: the nightly job also checks the time
     expect((await run('verify', path, '--keys', keys)).code).toBe(0);
   });
 
-  it('--tsa-cert with one FILE, or a folder without bundles: exit 2', async () => {
-    expect((await run('verify', bundle, '--keys', keys, '--tsa-cert', tsa.certificatePath)).code).toBe(2);
+  it('one FILE with --tsa-cert: its token beside it is required and checked by verify()', async () => {
+    const ok = await run('verify', bundle, '--keys', keys, '--tsa-cert', tsa.certificatePath, '--json');
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    const missing = await run('verify', other, '--keys', keys, '--tsa-cert', tsa.certificatePath, '--json');
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout).reasons.map((r: { code: string }) => r.code)).toEqual([
+      'TIMESTAMP_MISSING',
+    ]);
+    expect((await run('verify', bundle, '--keys', keys, '--tsa-cert', join(dir, 'nope.pem'))).code).toBe(2);
+  });
+
+  it('a folder without bundles: exit 2', async () => {
     const empty = await folder('empty', []);
     const none = await run('verify', empty, '--keys', keys);
     expect(none.code).toBe(2);

@@ -1,15 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import {
-  checkTimestampToken,
-  DualrecError,
-  type RandomAccessSource,
-  SIGNATURE_FILE,
-  type Verdict,
-  verify,
-  ZipArchive,
-} from '@dualrec/evidence';
+import { DualrecError, type Verdict, verify } from '@dualrec/evidence';
 import { openFileSource } from '@dualrec/server';
 import { type Command, EXIT, parseCommandArgs } from '../io.js';
 import { KEY_FILES, loadLenderKeys, requireKey } from './keygen.js';
@@ -33,7 +25,7 @@ export function formatVerdict(file: string, verdict: Verdict): string {
   return `${lines.join('\n')}\n`;
 }
 
-const usage = `Usage: dualrec verify FILE --keys DIR [--json] [--nonce NONCE]
+const usage = `Usage: dualrec verify FILE --keys DIR [--json] [--nonce NONCE] [--tsa-cert PEM]
        dualrec verify FOLDER --keys DIR [--json] [--tsa-cert PEM]
 
 Verifies an evidence bundle offline (docs/bundle-format.md §10): ZIP safety, manifest, the device's
@@ -44,10 +36,12 @@ Options:
   --keys DIR      lender key folder (needs ${KEY_FILES.ticketSigningPublic})
   --json          print the verdict as JSON: { file, valid, reasons: [{code, file, detail}], notices }
   --nonce NONCE   also require the ticket's nonce to be this one
-  --tsa-cert PEM  (FOLDER) also require each bundle's RFC 3161 token (<id>.tsr beside <id>.zip, as
-                  the server stores it) to exist and to verify over the bundle's signature with
-                  this TSA certificate (the server's <data>/tsa/tsa.crt for its local TSA);
-                  checked in process (pkijs), no OpenSSL needed
+  --tsa-cert PEM  also require the bundle's (each bundle's) RFC 3161 token (<id>.tsr beside <id>.zip,
+                  as the server stores it) to exist and to verify over the bundle's signature with
+                  this TSA certificate (the server's <data>/tsa/tsa.crt for its local TSA):
+                  TIMESTAMP_MISSING / TIMESTAMP_INVALID / TIMESTAMP_UNTRUSTED otherwise; checked by
+                  verify() itself, in process (pkijs), no OpenSSL needed. A timestamp.tsr entry
+                  inside a bundle is always checked
 
 With a FOLDER, every *.zip under it (e.g. the server's bundles/) is verified: a summary table
 (or JSON with every verdict), the throughput, and exit 1 when any bundle is invalid or unreadable —
@@ -82,28 +76,15 @@ function tokenPathFor(bundle: string): string | null {
 }
 
 /**
- * Checks the bundle's RFC 3161 token against the TSA certificate. A missing or failing token is a
- * reason (the folder job asked for time-stamped bundles); the signature it covers is the bundle's.
- * In process (pkijs, `checkTimestampToken`), not OpenSSL: no process per bundle in a bulk job.
+ * What verify() needs to check the bundle's RFC 3161 token (docs/bundle-format.md §1): the token
+ * beside it, or null when there is none (then `TIMESTAMP_MISSING`), and the TSA certificate.
  */
-async function checkTimestamp(
+async function timestampOption(
   bundle: string,
-  source: RandomAccessSource,
   certificatePem: string,
-): Promise<{ ok: true; genTime: string; tsa: string } | { ok: false; code: string; detail: string }> {
+): Promise<{ token: Uint8Array | null; trust: string }> {
   const tokenPath = tokenPathFor(bundle);
-  if (!tokenPath) return { ok: false, code: 'TIMESTAMP_MISSING', detail: 'no <id>.tsr beside the bundle' };
-  const archive = await ZipArchive.open(source);
-  const entry = archive.get(SIGNATURE_FILE);
-  if (!entry) return { ok: false, code: 'TIMESTAMP_INVALID', detail: 'the bundle has no signature to cover' };
-  const checked = await checkTimestampToken(
-    new Uint8Array(await readFile(tokenPath)),
-    await archive.read(entry, 65536),
-    { trustedCertPem: certificatePem },
-  );
-  return checked.valid && checked.trusted
-    ? { ok: true, genTime: checked.genTime ?? '?', tsa: checked.tsaName ?? '?' }
-    : { ok: false, code: 'TIMESTAMP_INVALID', detail: checked.reason ?? 'not trusted' };
+  return { token: tokenPath ? new Uint8Array(await readFile(tokenPath)) : null, trust: certificatePem };
 }
 
 /** Verifies every bundle under a folder, one after another (verification is CPU-bound). */
@@ -128,6 +109,7 @@ export async function verifyFolder(
         const verdict = await verify(source, {
           ticketKeys: options.ticketKeys,
           ...(options.decryptionKeys ? { decryptionKeys: options.decryptionKeys } : {}),
+          ...(certificatePem !== null ? { timestamp: await timestampOption(file, certificatePem) } : {}),
         });
         const result: FolderResult = {
           file: relative(dir, file),
@@ -135,14 +117,9 @@ export async function verifyFolder(
           size: source.size,
           reasons: [...verdict.reasons],
         };
-        if (certificatePem !== null) {
-          const stamp = await checkTimestamp(file, source, certificatePem);
-          if (stamp.ok) result.timestamp = { genTime: stamp.genTime, tsa: stamp.tsa };
-          else {
-            result.valid = false;
-            result.reasons.push({ code: stamp.code, file: null, detail: stamp.detail });
-          }
-        }
+        const stamp = verdict.timestamps.find((t) => t.source === 'beside');
+        if (stamp?.valid && stamp.trusted)
+          result.timestamp = { genTime: stamp.genTime ?? '?', tsa: stamp.tsa ?? '?' };
         results.push(result);
       } finally {
         await source.close();
@@ -181,11 +158,6 @@ export const verifyCommand: Command = {
     if (positionals.length !== 1)
       throw new DualrecError('BAD_USAGE', { detail: 'give exactly one bundle FILE' });
     const folder = (await stat(resolve(positionals[0] as string)).catch(() => null))?.isDirectory() === true;
-    if (values['tsa-cert'] && !folder)
-      throw new DualrecError('BAD_USAGE', {
-        detail:
-          '--tsa-cert is for a FOLDER; for one bundle, dualrec report FILE --tsa-cert PEM shows its time-stamp',
-      });
     if (!values.keys) throw new DualrecError('BAD_USAGE', { detail: '--keys DIR is required' });
     const file = positionals[0] as string;
     if (folder) {
@@ -228,12 +200,19 @@ export const verifyCommand: Command = {
     try {
       const keys = await loadLenderKeys(resolve(values.keys));
       const ticketKey = requireKey(keys.ticketSigningPublic, values.keys, KEY_FILES.ticketSigningPublic);
+      const certificate = values['tsa-cert'] ? resolve(values['tsa-cert']) : null;
+      if (certificate && !existsSync(certificate))
+        throw new DualrecError('BAD_USAGE', { detail: `--tsa-cert ${values['tsa-cert']}: no such file` });
+      const timestamp = certificate
+        ? await timestampOption(resolve(file), await readFile(certificate, 'utf8'))
+        : null;
       const source = await openFileSource(resolve(file));
       try {
         verdict = await verify(source, {
           ticketKeys: [ticketKey],
           ...(keys.encryptionPrivate ? { decryptionKeys: [keys.encryptionPrivate] } : {}),
           ...(values.nonce ? { expectedNonce: values.nonce } : {}),
+          ...(timestamp ? { timestamp } : {}),
         });
       } finally {
         await source.close();
