@@ -33,7 +33,7 @@ import {
 import { RECEIPT_HEADER, type Receipt } from '@dualrec/upload';
 import { type Locker, Server as TusServer } from '@tus/server';
 import pino, { type Logger } from 'pino';
-import { type BundleIndex, openIndex } from './bundle-index.js';
+import { type BundleIndex, openIndex, type UploadRecord } from './bundle-index.js';
 import { type BundleStorage, diskStorage, type S3StorageOptions, s3Storage } from './bundle-storage.js';
 import { KEY_FILES, loadLenderKeys, requireKey } from './keys.js';
 import { PgLocker } from './pg-locker.js';
@@ -116,6 +116,12 @@ export interface DualrecServer {
   readonly storage: BundleStorage;
   /** The local TSA's certificate (PEM), to verify time-stamps with; null for an external TSA. */
   readonly tsaCertificate: string | null;
+  /**
+   * Receives every upload whose bytes are complete but that has no bundle record (the server
+   * stopped between the last byte and the receipt). `listen()` runs it once in the background;
+   * it is safe to run at any time, on any instance (receiving is idempotent).
+   */
+  recoverUploads(): Promise<{ received: number }>;
   listen(): Promise<void>;
   close(): Promise<void>;
 }
@@ -254,28 +260,86 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
         };
     },
     async onUploadFinish(_req, upload) {
-      const receipt = await receiveBundle(
-        { storage, index, ticketKeys: [ticketPublic], timestamper, now, clockSkewSeconds },
-        {
-          uploadId: upload.id,
-          declaredSessionId: upload.metadata?.sessionId ?? null,
-        },
-      );
-      log.info(
-        {
-          uploadId: upload.id,
-          sessionId: receipt.sessionId,
-          verdict: receipt.verdict,
-          reasons: receipt.reasons,
-          sha256: receipt.bundleSha256,
-        },
-        receipt.verdict === 'valid' ? 'bundle received' : 'bundle quarantined',
-      );
+      const receipt = await receiveOnce(upload.id, upload.metadata?.sessionId ?? null);
       return {
         headers: { [RECEIPT_HEADER]: toBase64Url(new TextEncoder().encode(JSON.stringify(receipt))) },
       };
     },
   });
+
+  /** One receive at a time per upload in this process (the final PATCH, the sweep, a receipt GET). */
+  const receiving = new Map<string, Promise<Receipt>>();
+  const receiveOnce = (uploadId: string, declaredSessionId: string | null): Promise<Receipt> => {
+    let job = receiving.get(uploadId);
+    if (!job) {
+      job = receiveBundle(
+        { storage, index, ticketKeys: [ticketPublic], timestamper, now, clockSkewSeconds },
+        { uploadId, declaredSessionId },
+      )
+        .then((receipt) => {
+          log.info(
+            {
+              uploadId,
+              sessionId: receipt.sessionId,
+              verdict: receipt.verdict,
+              reasons: receipt.reasons,
+              sha256: receipt.bundleSha256,
+            },
+            receipt.verdict === 'valid' ? 'bundle received' : 'bundle quarantined',
+          );
+          return receipt;
+        })
+        .finally(() => receiving.delete(uploadId));
+      receiving.set(uploadId, job);
+    }
+    return job;
+  };
+
+  /**
+   * Receives an upload the index knows whose bytes are all stored but which has no bundle record
+   * (a crash after the last byte); null when it is not complete (or gone).
+   */
+  const recoverUpload = async (record: UploadRecord): Promise<Receipt | null> => {
+    let stored: Awaited<ReturnType<typeof storage.datastore.getUpload>>;
+    try {
+      stored = await storage.datastore.getUpload(record.uploadId);
+    } catch (error) {
+      const status = (error as { status_code?: number }).status_code;
+      if (status === 404 || status === 410) return null;
+      throw error;
+    }
+    if (stored.size === undefined || stored.offset !== stored.size) return null;
+    return receiveOnce(record.uploadId, stored.metadata?.sessionId ?? null);
+  };
+
+  let recovery: Promise<{ received: number }> | null = null;
+  const recoverUploads = (): Promise<{ received: number }> => {
+    recovery ??= (async () => {
+      let received = 0;
+      for (const record of await index.listUnfiled()) {
+        try {
+          const receipt = await recoverUpload(record);
+          if (receipt) {
+            received++;
+            log.warn(
+              {
+                uploadId: record.uploadId,
+                verdict: receipt.verdict,
+                interruptedAt: record.finishedAt ?? null,
+              },
+              'finished upload received after a restart',
+            );
+          }
+        } catch (error) {
+          log.error({ err: error, uploadId: record.uploadId }, 'recovering an upload failed');
+        }
+      }
+      return { received };
+    })().finally(() => {
+      recovery = null;
+    });
+    return recovery;
+  };
 
   /**
    * One ticket, one live upload: binds the ticket to `uploadId`, or refuses (403) while the upload
@@ -326,10 +390,14 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
     if (path === UPLOAD_PATH || path.startsWith(`${UPLOAD_PATH}/`)) {
       const receiptMatch = /^\/v1\/uploads\/([A-Za-z0-9_-]+)\/receipt$/.exec(path);
       if (receiptMatch && req.method === 'GET') {
-        const record = await index.getBundle(receiptMatch[1] as string);
-        if (!record)
-          return sendJson(res, 404, { error: 'no receipt (yet) for this upload' }, corsHeaders(req));
-        return sendJson(res, 200, receiptOf(record), corsHeaders(req));
+        const uploadId = receiptMatch[1] as string;
+        const record = await index.getBundle(uploadId);
+        if (record) return sendJson(res, 200, receiptOf(record), corsHeaders(req));
+        // Complete but never filed (the server stopped after the last byte): receive it now.
+        const upload = await index.getUpload(uploadId);
+        const recovered = upload ? await recoverUpload(upload) : null;
+        if (recovered) return sendJson(res, 200, recovered, corsHeaders(req));
+        return sendJson(res, 404, { error: 'no receipt (yet) for this upload' }, corsHeaders(req));
       }
       await tus.handle(req, res);
       return;
@@ -383,6 +451,7 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
     dataDir,
     storage,
     tsaCertificate: timestamper?.certificatePath ?? null,
+    recoverUploads,
     listen() {
       const listener = (req: IncomingMessage, res: ServerResponse) => {
         handle(req, res).catch((error: unknown) => {
@@ -413,6 +482,8 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
             { url, dataDir, index: index.kind, storage: storage.kind, tsa: tsaOption },
             'dualrec server listening',
           );
+          // Start-up sweep: uploads finished before a crash but never filed.
+          recoverUploads().catch((error: unknown) => log.error({ err: error }, 'start-up sweep failed'));
           resolvePromise();
         });
       });
@@ -423,6 +494,8 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
         server.closeAllConnections();
         await new Promise<void>((r) => server.close(() => r()));
       }
+      await recovery?.catch(() => undefined);
+      await Promise.allSettled([...receiving.values()]);
       await ownLocker?.close();
       await index.close();
     },

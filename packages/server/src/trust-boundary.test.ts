@@ -325,6 +325,71 @@ describe('one ticket, one live upload', () => {
   });
 });
 
+describe('crash safety: filing is idempotent and recoverable', () => {
+  it('an upload complete on disk without a bundle record is received by the start-up sweep and on a receipt GET', async () => {
+    const clock = { now: Date.now() };
+    const server = await start(clock);
+    const { grant, bytes } = await bundleFor(server, 4096);
+    // As a server killed right after the last byte leaves it: the upload accepted with its ticket
+    // (index), every byte stored, onUploadFinish never run.
+    const created = await tusCreate(server, grant, bytes.length);
+    const id = (created.url as string).split('/').pop() as string;
+    await server.storage.datastore.write(
+      (await import('node:stream')).Readable.from([Buffer.from(bytes)]),
+      id,
+      0,
+    );
+    expect(await server.index.getBundle(id)).toBeNull();
+    const dataDir = server.dataDir;
+    await server.close();
+    servers.length = 0;
+    const again = await start(clock, { dataDir });
+    expect(await again.recoverUploads()).toEqual({ received: expect.any(Number) });
+    const record = await again.index.getBundle(id);
+    expect(record?.status).toBe('valid');
+    expect((await again.index.getTicket(nonceOf(grant.ticket)))?.usedBy).toBe(id);
+    expect((await again.index.getUpload(id))?.finishedAt).toEqual(expect.any(String));
+    // Receiving again changes nothing: the first receipt stands.
+    const receipt = await (await fetch(`${again.url}/v1/uploads/${id}/receipt`)).json();
+    expect(receipt).toMatchObject({ uploadId: id, verdict: 'valid', receivedAt: record?.receivedAt });
+  });
+
+  it('a receipt GET receives a complete, unfiled upload by itself', async () => {
+    const clock = { now: Date.now() };
+    const server = await start(clock);
+    const { grant, bytes } = await bundleFor(server, 4096);
+    const created = await tusCreate(server, grant, bytes.length);
+    const id = (created.url as string).split('/').pop() as string;
+    await server.storage.datastore.write(
+      (await import('node:stream')).Readable.from([Buffer.from(bytes)]),
+      id,
+      0,
+    );
+    const response = await fetch(`${server.url}/v1/uploads/${id}/receipt`);
+    expect(response.status).toBe(200);
+    expect((await response.json()).verdict).toBe('valid');
+  });
+
+  it('receiveBundle twice for one upload keeps the first receipt and the nonce claim', async () => {
+    const clock = { now: Date.now() };
+    const server = await start(clock);
+    const { grant, bytes } = await bundleFor(server, 4096);
+    const first = await upload(server, bytes, grant);
+    const keys = await loadLenderKeys(keysDir);
+    clock.now += 60_000;
+    const second = await receiveBundle(
+      {
+        storage: server.storage,
+        index: server.index,
+        ticketKeys: [keys.ticketSigningPublic as never],
+        timestamper: null,
+      },
+      { uploadId: first.uploadId, declaredSessionId: grant.sessionId },
+    );
+    expect(second).toEqual(first);
+  });
+});
+
 describe('HTTP timeouts and file modes', () => {
   it('refuses nonsense timeouts and skew', async () => {
     for (const bad of [{ requestTimeoutMs: 0 }, { headersTimeoutMs: -1 }, { clockSkewSeconds: Number.NaN }])

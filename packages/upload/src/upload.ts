@@ -8,6 +8,10 @@
  * - Network errors are retried with back-off (`retryDelays`); a server restart looks like one.
  * - The server's receipt is checked against the hash computed here: the lender holds exactly
  *   what the device sealed, or the upload fails with UPLOAD_RECEIPT_MISMATCH.
+ * - The upload URL is forgotten only once a receipt arrived. When the server stopped between the
+ *   last byte and the receipt, the wait goes on (`receiptTimeoutMs`) while it restarts and files
+ *   the upload (its start-up sweep); if the wait runs out, running the upload again finds the
+ *   complete upload (HEAD) and asks for its receipt instead of starting over.
  */
 import { DualrecError, sha256Hex } from '@dualrec/evidence';
 import * as tus from 'tus-js-client';
@@ -146,6 +150,7 @@ export async function uploadBundle(options: UploadBundleOptions): Promise<Receip
   }
   const fingerprint = live ? liveFingerprint(sessionId) : uploadFingerprint(sessionId, sha256);
   let serverHoldsMore = false;
+  let uploadUrl: string | null = null;
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
 
   const receipt = await new Promise<Receipt>((resolve, reject) => {
@@ -164,7 +169,8 @@ export async function uploadBundle(options: UploadBundleOptions): Promise<Receip
       // The live upload was created with a deferred length: the last PATCH declares it.
       ...(live ? { uploadLengthDeferred: true } : {}),
       storeFingerprintForResuming: true,
-      removeFingerprintOnSuccess: true,
+      // Kept until the receipt arrived (below): all bytes sent is not yet filed.
+      removeFingerprintOnSuccess: false,
       retryDelays: options.retryDelays ?? [...DEFAULT_RETRY_DELAYS],
       ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
       ...(options.urlStorage ? { urlStorage: options.urlStorage } : {}),
@@ -190,6 +196,7 @@ export async function uploadBundle(options: UploadBundleOptions): Promise<Receip
         return retry;
       },
       onSuccess: ({ lastResponse }) => {
+        uploadUrl = upload.url;
         const header = lastResponse.getHeader(RECEIPT_HEADER);
         const got = header
           ? Promise.resolve().then(() => parseReceiptHeader(header))
@@ -238,6 +245,13 @@ export async function uploadBundle(options: UploadBundleOptions): Promise<Receip
       })
       .catch((error: unknown) => finish(error));
   });
+  if (storage && uploadUrl) {
+    // A receipt, good or bad, ends this upload: resuming it could not change the server's word.
+    const entries = await storage.findUploadsByFingerprint(fingerprint).catch(() => []);
+    for (const entry of entries)
+      if (entry.uploadUrl === uploadUrl)
+        await storage.removeUpload(entry.urlStorageKey).catch(() => undefined);
+  }
   if (receipt.bundleSha256 !== sha256) {
     throw new DualrecError('UPLOAD_RECEIPT_MISMATCH', {
       detail: `sent ${sha256}, the server holds ${receipt.bundleSha256}`,
