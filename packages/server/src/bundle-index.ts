@@ -18,6 +18,8 @@ export interface TicketRecord {
   scriptId: string;
   jkt: string;
   applicationRef: string;
+  /** Who the lender issued it to (`authorizeTicket`'s `subject`); absent for open issuance. */
+  subject?: string;
   issuedAt: string;
   expiresAt: string;
   /** The upload that used the nonce; null while unused. */
@@ -138,6 +140,7 @@ const SCHEMA = [
 /** Columns added after a table was first made: added to an existing index when missing. */
 const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] = [
   { table: 'uploads', column: 'finished_at', type: 'TEXT' },
+  { table: 'tickets', column: 'subject', type: 'TEXT' },
 ];
 
 type Row = Record<string, unknown>;
@@ -154,6 +157,7 @@ function ticketFrom(row: Row | undefined): TicketRecord | null {
     issuedAt: String(row.issued_at),
     expiresAt: String(row.expires_at),
     usedBy: row.used_by === null || row.used_by === undefined ? null : String(row.used_by),
+    ...(row.subject !== null && row.subject !== undefined ? { subject: String(row.subject) } : {}),
   };
 }
 
@@ -192,7 +196,7 @@ function bundleFrom(row: Row | undefined): BundleRecord | null {
 }
 
 const TICKET_COLUMNS =
-  'nonce, session_id, lender_id, script_id, jkt, application_ref, issued_at, expires_at, used_by';
+  'nonce, session_id, lender_id, script_id, jkt, application_ref, issued_at, expires_at, used_by, subject';
 const BUNDLE_COLUMNS =
   'upload_id, session_id, status, bundle_sha256, size, received_at, reasons, location, timestamp_json';
 
@@ -207,6 +211,7 @@ function ticketValues(t: TicketRecord): unknown[] {
     t.issuedAt,
     t.expiresAt,
     t.usedBy,
+    t.subject ?? null,
   ];
 }
 
@@ -228,7 +233,7 @@ function bundleValues(b: BundleRecord): unknown[] {
 function statements(p: (n: number) => string) {
   const list = (count: number) => Array.from({ length: count }, (_, i) => p(i + 1)).join(', ');
   return {
-    addTicket: `INSERT INTO tickets (${TICKET_COLUMNS}) VALUES (${list(9)})`,
+    addTicket: `INSERT INTO tickets (${TICKET_COLUMNS}) VALUES (${list(10)})`,
     getTicket: `SELECT ${TICKET_COLUMNS} FROM tickets WHERE nonce = ${p(1)}`,
     claimNonce: `UPDATE tickets SET used_by = ${p(1)} WHERE nonce = ${p(2)} AND (used_by IS NULL OR used_by = ${p(3)})`,
     addUpload: `INSERT INTO uploads (upload_id, nonce, created_at) VALUES (${list(3)})`,

@@ -33,6 +33,11 @@ export interface ReceiveContext {
   now?: () => Date;
   /** Tolerance for the ticket's validity window against this server's clock (default 60 s). */
   clockSkewSeconds?: number;
+  /**
+   * File bundles whose manifest says `synthetic: true` (made by `dualrec sample`) as valid.
+   * Default false: they are quarantined with `SYNTHETIC_REFUSED`, and do not use the nonce up.
+   */
+  acceptSynthetic?: boolean;
 }
 
 export interface ReceiveInput {
@@ -64,6 +69,10 @@ export async function receiveBundle(context: ReceiveContext, input: ReceiveInput
       if (input.declaredSessionId && input.declaredSessionId !== manifest.sessionId)
         reasons.push(
           `SESSION_MISMATCH: uploaded as ${input.declaredSessionId}, the manifest says ${manifest.sessionId}`,
+        );
+      if (manifest.synthetic && !context.acceptSynthetic)
+        reasons.push(
+          'SYNTHETIC_REFUSED: the manifest says this is a synthetic sample bundle; this server does not accept them (acceptSynthetic, --accept-synthetic)',
         );
       const nonce = readTicketUnverified(manifest.ticket)?.claims.nonce;
       const issued = typeof nonce === 'string' ? await context.index.getTicket(nonce) : null;

@@ -81,6 +81,8 @@ describe.each(backends)('server + upload over loopback ($name)', (backend) => {
       keysDir,
       port,
       logger: silent,
+      insecureOpenTickets: true,
+      acceptSynthetic: true,
       ...(dbUrl ? { db: dbUrl } : {}),
       ...(storage ? { storage } : {}),
     });

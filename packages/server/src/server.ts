@@ -1,7 +1,8 @@
 /**
  * The lender's receiving server (`dualrec serve`):
  *
- *   POST /v1/tickets                 { jkt, scriptId, applicationRef } → 201 ticket grant
+ *   POST /v1/tickets                 { jkt, scriptId } → 201 ticket grant, for whom the lender's
+ *                                    `authorizeTicket` hook says (or anyone, insecureOpenTickets)
  *   /v1/uploads/…                    tus 1.0 (creation, creation-defer-length, termination)
  *   GET  /v1/uploads/<id>/receipt    the receipt, once the upload finished (also sent as the
  *                                    `Dualrec-Receipt` header of the final PATCH)
@@ -41,6 +42,7 @@ import { receiptOf, receiveBundle } from './receive.js';
 import { type StaticMount, serveStatic } from './static-files.js';
 import {
   DEFAULT_CLOCK_SKEW_SECONDS,
+  isApplicationRef,
   mintTicket,
   parseTicketRequest,
   ticketWindowProblem,
@@ -49,6 +51,35 @@ import { httpTsa, LocalTsa, type Timestamper } from './timestamp.js';
 
 export const UPLOAD_PATH = '/v1/uploads';
 export const TICKET_PATH = '/v1/tickets';
+
+/** What `authorizeTicket` is shown of a ticket request (the body is checked before it is called). */
+export interface TicketAuthorizationRequest {
+  /** The HTTP request: read your session cookie or `authorization` header from it. */
+  request: IncomingMessage;
+  /** The request's headers (lower-case names), as `request.headers`. */
+  headers: IncomingMessage['headers'];
+  /** The `Origin` header, already checked to be this server's or one of `allowedOrigins`; null when absent. */
+  origin: string | null;
+  /** RFC 7638 thumbprint of the device key the ticket will be bound to. */
+  jkt: string;
+  scriptId: string;
+  /** The application reference the page asked for (the caller's word: check it, or ignore it). */
+  requestedApplicationRef: string | null;
+}
+
+/** A yes from `authorizeTicket`: the ticket is for this application, issued to this subject. */
+export interface TicketAuthorization {
+  /** The lender's loan application reference, as the lender's own session knows it. */
+  applicationRef: string;
+  /** Who the ticket is issued to (a user or session id of the lender's): kept in the index, logged. */
+  subject: string;
+}
+
+/** A no from `authorizeTicket`: the reason goes back to the caller, with 401 (default) or 403. */
+export interface TicketRefusal {
+  refuse: string;
+  status?: 401 | 403;
+}
 
 export interface ServerOptions {
   /** Folder for uploads, bundles, quarantine, the SQLite index and the local TSA. */
@@ -71,6 +102,41 @@ export interface ServerOptions {
   locker?: Locker;
   /** `sqlite:PATH` (default `sqlite:<dataDir>/index.sqlite`) or `postgres://…`. */
   db?: string;
+  /**
+   * Who may get a session ticket, and for which loan application: the lender wires this to its
+   * own login or session. Called for every `POST /v1/tickets` whose body, content type and
+   * `Origin` passed the checks; it returns `{ applicationRef, subject }` to issue the ticket, or
+   * `{ refuse }` (401 by default, or 403). Without it (and without `insecureOpenTickets`)
+   * the endpoint refuses every request with 403: a ticket lets its holder file evidence for an
+   * application, so issuing them is the lender's decision. The `applicationRef` in the body is
+   * only the page's request; the hook's answer is what the index records.
+   *
+   * @example
+   * ```ts
+   * await createServer({
+   *   dataDir, keysDir,
+   *   async authorizeTicket({ headers }) {
+   *     const session = await mySessions.fromCookie(headers.cookie); // your own login
+   *     if (!session) return { refuse: 'not signed in' };
+   *     return { applicationRef: session.loanApplicationId, subject: session.userId };
+   *   },
+   * });
+   * ```
+   */
+  authorizeTicket?: (
+    request: TicketAuthorizationRequest,
+  ) => TicketAuthorization | TicketRefusal | Promise<TicketAuthorization | TicketRefusal>;
+  /**
+   * INSECURE, demos and tests only: issue a ticket to anyone who asks, for the `applicationRef`
+   * in the body (`dualrec serve --insecure-open-tickets`). Anyone who can reach the server can
+   * then start sessions for any application. Logged as a warning at start-up.
+   */
+  insecureOpenTickets?: boolean;
+  /**
+   * File synthetic sample bundles (`dualrec sample`, `manifest.synthetic: true`) as valid
+   * (default false: quarantined with SYNTHETIC_REFUSED). Trials only (`--accept-synthetic`).
+   */
+  acceptSynthetic?: boolean;
   /** Lender id written into tickets (default "dualrec-demo-lender"). */
   lenderId?: string;
   /** H5 origins allowed to call the API from another origin (default none: same origin only). */
@@ -128,6 +194,15 @@ export interface DualrecServer {
 
 const MAX_JSON_BYTES = 4096;
 
+/** Whether `origin` (the Origin header) names the host the request was sent to. */
+function sameOrigin(origin: string, req: IncomingMessage): boolean {
+  try {
+    return new URL(origin).host === (req.headers.host ?? '').toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
 function sendJson(
   res: ServerResponse,
   status: number,
@@ -169,7 +244,15 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
     if (value !== undefined && !(Number.isFinite(value) && value >= min))
       throw new DualrecError('BAD_USAGE', { detail: `${name} must be a number ≥ ${min}` });
   }
+  if (options.authorizeTicket && options.insecureOpenTickets)
+    throw new DualrecError('BAD_USAGE', {
+      detail: 'authorizeTicket and insecureOpenTickets exclude each other',
+    });
   const log = options.logger ?? pino({ name: 'dualrec-server', level: options.logLevel ?? 'info' });
+  if (options.insecureOpenTickets)
+    log.warn(
+      'INSECURE: open ticket issuance (insecureOpenTickets): anyone who reaches this server can get a ticket for any application. Demos and tests only.',
+    );
   const dataDir = resolve(options.dataDir);
   const storage =
     options.storage?.kind === 's3' ? await s3Storage(options.storage) : await diskStorage(dataDir);
@@ -273,7 +356,15 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
     let job = receiving.get(uploadId);
     if (!job) {
       job = receiveBundle(
-        { storage, index, ticketKeys: [ticketPublic], timestamper, now, clockSkewSeconds },
+        {
+          storage,
+          index,
+          ticketKeys: [ticketPublic],
+          timestamper,
+          now,
+          clockSkewSeconds,
+          acceptSynthetic: options.acceptSynthetic === true,
+        },
         { uploadId, declaredSessionId },
       )
         .then((receipt) => {
@@ -384,6 +475,84 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
     ...options.staticHeaders,
   };
 
+  /**
+   * POST /v1/tickets. CSRF: only `application/json` bodies (a cross-site page cannot send one
+   * without a CORS preflight, which only `allowedOrigins` pass), and an `Origin`, when the
+   * browser sends one, must be this server's own or an allowed one. Then the lender's
+   * `authorizeTicket` decides (or, for demos, `insecureOpenTickets`).
+   */
+  const issueTicket = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const cors = corsHeaders(req);
+    const refuse = (status: number, error: string) => {
+      log.warn({ status, origin: req.headers.origin ?? null, error }, 'ticket refused');
+      return sendJson(res, status, { error }, cors);
+    };
+    const origin = req.headers.origin ?? null;
+    if (origin !== null && !sameOrigin(origin, req) && !allowedOrigins.includes(origin))
+      return refuse(403, `requests from ${origin} are not allowed (allowedOrigins, --origin)`);
+    const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (mediaType !== 'application/json')
+      return refuse(415, 'the body must be sent as content-type: application/json');
+    if (!options.authorizeTicket && !options.insecureOpenTickets)
+      return refuse(
+        403,
+        'ticket issuance is not enabled on this server (authorizeTicket; --insecure-open-tickets for demos)',
+      );
+    let request: ReturnType<typeof parseTicketRequest>;
+    try {
+      request = parseTicketRequest(await readJson(req));
+    } catch (error) {
+      if (isDualrecError(error) && error.code === 'BAD_USAGE')
+        return refuse(400, error.detail ?? error.message);
+      throw error;
+    }
+    let decision: TicketAuthorization;
+    if (options.authorizeTicket) {
+      const answer = await options.authorizeTicket({
+        request: req,
+        headers: req.headers,
+        origin,
+        jkt: request.jkt,
+        scriptId: request.scriptId,
+        requestedApplicationRef: request.applicationRef,
+      });
+      if (!answer || typeof answer !== 'object' || 'refuse' in answer) {
+        const refusal = (answer as TicketRefusal | null) ?? { refuse: 'refused' };
+        return refuse(refusal.status === 403 ? 403 : 401, String(refusal.refuse || 'refused'));
+      }
+      if (!isApplicationRef(answer.applicationRef) || typeof answer.subject !== 'string' || !answer.subject)
+        throw new DualrecError('BAD_USAGE', {
+          detail: 'authorizeTicket must return { applicationRef (1-128 letters, digits, ._:/-), subject }',
+        });
+      decision = { applicationRef: answer.applicationRef, subject: answer.subject.slice(0, 256) };
+    } else {
+      if (!request.applicationRef) return refuse(400, '"applicationRef" is required');
+      decision = { applicationRef: request.applicationRef, subject: '' };
+    }
+    const grant = await mintTicket({
+      index,
+      lenderId,
+      signingKey,
+      recipients: [recipient],
+      jkt: request.jkt,
+      scriptId: request.scriptId,
+      applicationRef: decision.applicationRef,
+      ...(decision.subject ? { subject: decision.subject } : {}),
+      ...(options.ticketTtlSeconds ? { ttlSeconds: options.ticketTtlSeconds } : {}),
+      now: now().getTime(),
+    });
+    log.info(
+      {
+        sessionId: grant.sessionId,
+        scriptId: request.scriptId,
+        subject: decision.subject || null,
+        open: !options.authorizeTicket,
+      },
+      'ticket issued',
+    );
+    return sendJson(res, 201, grant, cors);
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
@@ -418,24 +587,7 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
         return void res.end();
       }
       if (req.method !== 'POST') return sendJson(res, 405, { error: 'POST only' }, { allow: 'POST' });
-      try {
-        const request = parseTicketRequest(await readJson(req));
-        const grant = await mintTicket({
-          index,
-          lenderId,
-          signingKey,
-          recipients: [recipient],
-          ...request,
-          ...(options.ticketTtlSeconds ? { ttlSeconds: options.ticketTtlSeconds } : {}),
-          now: now().getTime(),
-        });
-        log.info({ sessionId: grant.sessionId, scriptId: request.scriptId }, 'ticket issued');
-        return sendJson(res, 201, grant, corsHeaders(req));
-      } catch (error) {
-        if (isDualrecError(error) && error.code === 'BAD_USAGE')
-          return sendJson(res, 400, { error: error.detail }, corsHeaders(req));
-        throw error;
-      }
+      return issueTicket(req, res);
     }
     if (options.static && (await serveStatic(options.static, req, res, path, staticHeaders))) return;
     sendJson(res, 404, { error: 'not found' });

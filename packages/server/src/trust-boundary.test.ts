@@ -44,6 +44,8 @@ async function start(clock: { now: number }, options: Partial<ServerOptions> = {
     logger: silent,
     tsa: 'none',
     now: () => new Date(clock.now),
+    insecureOpenTickets: true,
+    acceptSynthetic: true,
     ...options,
   });
   servers.push(server);
@@ -322,6 +324,88 @@ describe('one ticket, one live upload', () => {
     const first = await tusCreate(server, grant, attacker.length);
     expect((await tusPatch(first.url as string, 0, attacker)).status).toBe(204);
     expect((await upload(server, await bundleWithTicket(grant, deviceKey), grant)).verdict).toBe('valid');
+  });
+});
+
+describe('ticket issuance', () => {
+  const body = (extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ jkt: 'a'.repeat(43), scriptId: 'consumer-loan-en', applicationRef: 'APP-1', ...extra });
+  const ask = (server: DualrecServer, init: { headers?: Record<string, string>; body?: string } = {}) =>
+    fetch(`${server.url}/v1/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...init.headers },
+      body: init.body ?? body(),
+    });
+
+  it('refuses every request (403) unless authorizeTicket is wired or open issuance is asked for', async () => {
+    const server = await start({ now: Date.now() }, { insecureOpenTickets: false });
+    const response = await ask(server);
+    expect(response.status).toBe(403);
+    expect((await response.json()).error).toMatch(/not enabled/);
+    await expect(
+      start({ now: Date.now() }, { insecureOpenTickets: true, authorizeTicket: () => ({ refuse: 'x' }) }),
+    ).rejects.toMatchObject({ code: 'BAD_USAGE' });
+  });
+
+  it('refuses simple (CSRF-able) requests: text/plain, form bodies, no content type', async () => {
+    const server = await start({ now: Date.now() });
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'])
+      expect((await ask(server, { headers: { 'content-type': type } })).status).toBe(415);
+    const none = await fetch(`${server.url}/v1/tickets`, { method: 'POST', body: new Blob([body()]) });
+    expect(none.status).toBe(415);
+  });
+
+  it('checks Origin: this server and allowedOrigins pass, another site is refused', async () => {
+    const server = await start({ now: Date.now() }, { allowedOrigins: ['https://loan.example.com'] });
+    expect((await ask(server, { headers: { origin: 'https://evil.example' } })).status).toBe(403);
+    expect((await ask(server, { headers: { origin: 'null' } })).status).toBe(403);
+    expect((await ask(server, { headers: { origin: new URL(server.url).origin } })).status).toBe(201);
+    const allowed = await ask(server, { headers: { origin: 'https://loan.example.com' } });
+    expect(allowed.status).toBe(201);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://loan.example.com');
+  });
+
+  it('authorizeTicket decides: refusal (401/403) or the application and subject it names', async () => {
+    const seen: string[] = [];
+    const server = await start(
+      { now: Date.now() },
+      {
+        insecureOpenTickets: false,
+        authorizeTicket: ({ headers, requestedApplicationRef }) => {
+          seen.push(String(requestedApplicationRef));
+          if (headers.authorization === 'Bearer banned') return { refuse: 'account locked', status: 403 };
+          if (headers.authorization !== 'Bearer alice') return { refuse: 'not signed in' };
+          return { applicationRef: 'LOAN-42', subject: 'user:alice' };
+        },
+      },
+    );
+    const anonymous = await ask(server);
+    expect(anonymous.status).toBe(401);
+    expect((await anonymous.json()).error).toBe('not signed in');
+    expect((await ask(server, { headers: { authorization: 'Bearer banned' } })).status).toBe(403);
+    const ok = await ask(server, {
+      headers: { authorization: 'Bearer alice' },
+      body: body({ applicationRef: 'SOMEONE-ELSES' }),
+    });
+    expect(ok.status).toBe(201);
+    const grant = (await ok.json()) as { ticket: string };
+    const issued = await server.index.getTicket(nonceOf(grant.ticket));
+    expect(issued).toMatchObject({ applicationRef: 'LOAN-42', subject: 'user:alice' });
+    expect(seen).toContain('SOMEONE-ELSES');
+    // A body without applicationRef is fine with a hook (the lender's session decides it).
+    const { applicationRef: _, ...rest } = JSON.parse(body()) as Record<string, unknown>;
+    expect(
+      (await ask(server, { headers: { authorization: 'Bearer alice' }, body: JSON.stringify(rest) })).status,
+    ).toBe(201);
+  });
+
+  it('synthetic sample bundles are quarantined (SYNTHETIC_REFUSED) unless acceptSynthetic; the nonce stays unused', async () => {
+    const server = await start({ now: Date.now() }, { acceptSynthetic: false });
+    const { grant, bytes } = await bundleFor(server, 4096);
+    const receipt = await upload(server, bytes, grant);
+    expect(receipt.verdict).toBe('quarantined');
+    expect(receipt.reasons.join('\n')).toMatch(/^SYNTHETIC_REFUSED: /m);
+    expect((await server.index.getTicket(nonceOf(grant.ticket)))?.usedBy).toBeNull();
   });
 });
 

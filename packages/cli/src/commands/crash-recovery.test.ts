@@ -83,7 +83,16 @@ describe('a server killed between the last byte and the receipt', () => {
   it('files the upload after a restart; the waiting client gets its receipt; the nonce is used by that upload', async () => {
     const port = await freePort();
     const data = join(dir, 'data');
-    const common = ['--port', String(port), '--data', data, '--keys', join(dir, 'keys')];
+    const common = [
+      '--port',
+      String(port),
+      '--data',
+      data,
+      '--keys',
+      join(dir, 'keys'),
+      '--insecure-open-tickets',
+      '--accept-synthetic',
+    ];
     const first = await serve([...common, '--tsa', tsaUrl]);
 
     const deviceKey = await generateDeviceKey();
