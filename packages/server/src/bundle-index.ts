@@ -39,6 +39,8 @@ export interface UploadRecord {
    * interrupted (a crash) and is received again by the start-up sweep.
    */
   finishedAt?: string;
+  /** SHA-256 (hex) of the upload's secret (its capability, sent by the client at creation). */
+  secretSha256?: string;
 }
 
 /** The one live upload a ticket is bound to (a second creation with the ticket is refused). */
@@ -141,6 +143,7 @@ const SCHEMA = [
 const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] = [
   { table: 'uploads', column: 'finished_at', type: 'TEXT' },
   { table: 'tickets', column: 'subject', type: 'TEXT' },
+  { table: 'uploads', column: 'secret_sha256', type: 'TEXT' },
 ];
 
 type Row = Record<string, unknown>;
@@ -168,10 +171,11 @@ function uploadFrom(row: Row | undefined): UploadRecord | null {
     nonce: String(row.nonce),
     createdAt: String(row.created_at),
     ...(row.finished_at ? { finishedAt: String(row.finished_at) } : {}),
+    ...(row.secret_sha256 ? { secretSha256: String(row.secret_sha256) } : {}),
   };
 }
 
-const UPLOAD_COLUMNS = 'upload_id, nonce, created_at, finished_at';
+const UPLOAD_COLUMNS = 'upload_id, nonce, created_at, finished_at, secret_sha256';
 
 function bindingFrom(row: Row | undefined): TicketBinding | null {
   if (!row) return null;
@@ -236,7 +240,7 @@ function statements(p: (n: number) => string) {
     addTicket: `INSERT INTO tickets (${TICKET_COLUMNS}) VALUES (${list(10)})`,
     getTicket: `SELECT ${TICKET_COLUMNS} FROM tickets WHERE nonce = ${p(1)}`,
     claimNonce: `UPDATE tickets SET used_by = ${p(1)} WHERE nonce = ${p(2)} AND (used_by IS NULL OR used_by = ${p(3)})`,
-    addUpload: `INSERT INTO uploads (upload_id, nonce, created_at) VALUES (${list(3)})`,
+    addUpload: `INSERT INTO uploads (upload_id, nonce, created_at, secret_sha256) VALUES (${list(4)})`,
     getUpload: `SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE upload_id = ${p(1)}`,
     markFinished: `UPDATE uploads SET finished_at = ${p(1)} WHERE upload_id = ${p(2)} AND finished_at IS NULL`,
     listUnfiled: `SELECT ${UPLOAD_COLUMNS.replace(/(\w+)/g, 'u.$1')} FROM uploads u
@@ -302,7 +306,7 @@ export async function openSqliteIndex(path: string): Promise<BundleIndex> {
       return prepared.claimNonce.run(uploadId, nonce, uploadId).changes === 1;
     },
     async addUpload(u) {
-      prepared.addUpload.run(u.uploadId, u.nonce, u.createdAt);
+      prepared.addUpload.run(u.uploadId, u.nonce, u.createdAt, u.secretSha256 ?? null);
     },
     async getUpload(uploadId) {
       return uploadFrom(prepared.getUpload.get(uploadId) as Row | undefined);
@@ -374,7 +378,7 @@ export async function openPostgresIndex(url: string): Promise<BundleIndex> {
       return (await pool.query(q.claimNonce, [uploadId, nonce, uploadId])).rowCount === 1;
     },
     async addUpload(u) {
-      await pool.query(q.addUpload, [u.uploadId, u.nonce, u.createdAt]);
+      await pool.query(q.addUpload, [u.uploadId, u.nonce, u.createdAt, u.secretSha256 ?? null]);
     },
     async getUpload(uploadId) {
       return uploadFrom((await pool.query(q.getUpload, [uploadId])).rows[0]);

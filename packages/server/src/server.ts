@@ -14,6 +14,8 @@
  * so nobody can fill the disk with arbitrary files. CORS is allowed for the configured H5
  * origins only (none by default: same origin).
  */
+
+import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -31,7 +33,7 @@ import {
   type PublicJwk,
   toBase64Url,
 } from '@dualrec/evidence';
-import { RECEIPT_HEADER, type Receipt } from '@dualrec/upload';
+import { RECEIPT_HEADER, type Receipt, UPLOAD_SECRET_HEADER, UPLOAD_SECRET_METADATA } from '@dualrec/upload';
 import { type Locker, Server as TusServer } from '@tus/server';
 import pino, { type Logger } from 'pino';
 import { type BundleIndex, openIndex, type UploadRecord } from './bundle-index.js';
@@ -137,6 +139,12 @@ export interface ServerOptions {
    * (default false: quarantined with SYNTHETIC_REFUSED). Trials only (`--accept-synthetic`).
    */
   acceptSynthetic?: boolean;
+  /**
+   * A lender credential for `GET /v1/uploads/<id>/receipt` (back office, support tools): return
+   * true to let this request read any receipt without the upload's secret. Default: none; the
+   * index (`dualrec bundles`) is the lender's own way in.
+   */
+  authorizeReceipt?: (request: IncomingMessage) => boolean | Promise<boolean>;
   /** Lender id written into tickets (default "dualrec-demo-lender"). */
   lenderId?: string;
   /** H5 origins allowed to call the API from another origin (default none: same origin only). */
@@ -193,6 +201,21 @@ export interface DualrecServer {
 }
 
 const MAX_JSON_BYTES = 4096;
+
+const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** Why `presented` is not the secret whose SHA-256 is `expected`, or null when it is. */
+function capabilityProblem(
+  expected: string | undefined,
+  presented: string | null | undefined,
+): string | null {
+  if (!expected) return 'this upload was created without an upload secret and cannot be used';
+  if (!presented) return `the ${UPLOAD_SECRET_HEADER} header is required for this upload`;
+  const a = Buffer.from(sha256Hex(presented), 'hex');
+  const b = Buffer.from(expected, 'hex');
+  if (a.length !== b.length || !timingSafeEqual(a, b)) return `wrong ${UPLOAD_SECRET_HEADER} for this upload`;
+  return null;
+}
 
 /** Whether `origin` (the Origin header) names the host the request was sent to. */
 function sameOrigin(origin: string, req: IncomingMessage): boolean {
@@ -291,13 +314,20 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
     relativeLocation: true,
     maxSize: maxBundleBytes,
     allowedOrigins,
+    allowedHeaders: [UPLOAD_SECRET_HEADER],
     exposedHeaders: [RECEIPT_HEADER],
     disableTerminationForFinishedUploads: true,
     async onUploadCreate(_req, upload) {
       const ticket = upload.metadata?.ticket;
       const sessionId = upload.metadata?.sessionId;
+      const secret = upload.metadata?.[UPLOAD_SECRET_METADATA];
       if (!ticket || !sessionId)
         throw { status_code: 400, body: 'Upload-Metadata must carry "ticket" and "sessionId"\n' };
+      if (!secret || !/^[A-Za-z0-9_-]{43,128}$/.test(secret))
+        throw {
+          status_code: 400,
+          body: `Upload-Metadata must carry "${UPLOAD_SECRET_METADATA}" (43-128 base64url characters): the upload's capability\n`,
+        };
       const check = await checkTicketSignature(ticket, [ticketPublic]);
       if (!check.ok) throw { status_code: 403, body: `the ticket is not valid: ${check.detail}\n` };
       const { claims } = check;
@@ -322,16 +352,22 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
         uploadId: upload.id,
         nonce: issued.nonce,
         createdAt: new Date(at).toISOString(),
+        // Only its hash is kept; the metadata returned below drops the ticket and the secret.
+        secretSha256: sha256Hex(secret),
       });
       log.info({ uploadId: upload.id, sessionId, size: upload.size ?? null }, 'upload created');
       return { metadata: { sessionId } };
     },
     async onIncomingRequest(req, uploadId) {
+      if (req.method === 'POST') return;
+      // The upload capability: HEAD, PATCH and DELETE need the secret sent at creation.
+      const record = await index.getUpload(uploadId);
+      if (!record) throw { status_code: 404, body: 'no such upload\n' };
+      const problem = capabilityProblem(record.secretSha256, req.headers.get(UPLOAD_SECRET_HEADER));
+      if (problem) throw { status_code: 403, body: `${problem}\n` };
       // An upload whose ticket has since been used by, or bound to, another upload takes no more
       // bytes: one ticket, one bundle.
       if (req.method !== 'PATCH') return;
-      const record = await index.getUpload(uploadId);
-      if (!record) return;
       const ticket = await index.getTicket(record.nonce);
       if (ticket?.usedBy && ticket.usedBy !== uploadId)
         throw { status_code: 403, body: `the ticket of this upload was used by upload ${ticket.usedBy}\n` };
@@ -464,7 +500,7 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
     return {
       'access-control-allow-origin': origin,
       'access-control-allow-methods': 'GET, POST, OPTIONS',
-      'access-control-allow-headers': 'content-type',
+      'access-control-allow-headers': `content-type, ${UPLOAD_SECRET_HEADER.toLowerCase()}`,
       vary: 'Origin',
     };
   };
@@ -560,14 +596,29 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
       const receiptMatch = /^\/v1\/uploads\/([A-Za-z0-9_-]+)\/receipt$/.exec(path);
       if (receiptMatch && req.method === 'GET') {
         const uploadId = receiptMatch[1] as string;
+        const upload = await index.getUpload(uploadId);
+        const secret = req.headers[UPLOAD_SECRET_HEADER.toLowerCase()];
+        const lender = options.authorizeReceipt ? await options.authorizeReceipt(req) : false;
+        if (!lender) {
+          if (!upload) return sendJson(res, 404, { error: 'no such upload' }, corsHeaders(req));
+          const problem = capabilityProblem(upload.secretSha256, typeof secret === 'string' ? secret : null);
+          if (problem) return sendJson(res, 403, { error: problem }, corsHeaders(req));
+        }
         const record = await index.getBundle(uploadId);
         if (record) return sendJson(res, 200, receiptOf(record), corsHeaders(req));
         // Complete but never filed (the server stopped after the last byte): receive it now.
-        const upload = await index.getUpload(uploadId);
         const recovered = upload ? await recoverUpload(upload) : null;
         if (recovered) return sendJson(res, 200, recovered, corsHeaders(req));
         return sendJson(res, 404, { error: 'no receipt (yet) for this upload' }, corsHeaders(req));
       }
+      // No downloads: a finished bundle is read from the lender's storage, never over this API.
+      if (req.method === 'GET')
+        return sendJson(
+          res,
+          405,
+          { error: 'uploads cannot be downloaded' },
+          { ...corsHeaders(req), allow: 'HEAD, PATCH, DELETE' },
+        );
       await tus.handle(req, res);
       return;
     }

@@ -238,6 +238,13 @@ describe('bounded verification cost on receipt', () => {
   });
 });
 
+/** The upload secret each upload made by hand was created with (by its URL). */
+const secrets = new Map<string, string>();
+const secretHeader = (url: string) => ({ 'dualrec-upload-secret': secrets.get(url) ?? '' });
+/** GET …/receipt with the upload's secret. */
+const receiptFor = async (url: string) =>
+  (await fetch(`${url}/receipt`, { headers: secretHeader(url) })).json();
+
 /** tus by hand: a creation (POST) with the ticket, for `length` bytes. */
 async function tusCreate(
   server: DualrecServer,
@@ -245,20 +252,19 @@ async function tusCreate(
   length: number,
 ) {
   const b64 = (v: string) => Buffer.from(v).toString('base64');
+  const secret = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
   const response = await fetch(`${server.url}/v1/uploads/`, {
     method: 'POST',
     headers: {
       'tus-resumable': '1.0.0',
       'upload-length': String(length),
-      'upload-metadata': `ticket ${b64(grant.ticket)},sessionId ${b64(grant.sessionId)}`,
+      'upload-metadata': `ticket ${b64(grant.ticket)},sessionId ${b64(grant.sessionId)},uploadSecret ${b64(secret)}`,
     },
   });
   const location = response.headers.get('location');
-  return {
-    status: response.status,
-    body: await response.text(),
-    url: location ? new URL(location, `${server.url}/v1/uploads/`).href : null,
-  };
+  const url = location ? new URL(location, `${server.url}/v1/uploads/`).href : null;
+  if (url) secrets.set(url, secret);
+  return { status: response.status, body: await response.text(), url, secret };
 }
 
 async function tusPatch(url: string, offset: number, bytes: Uint8Array) {
@@ -268,6 +274,7 @@ async function tusPatch(url: string, offset: number, bytes: Uint8Array) {
       'tus-resumable': '1.0.0',
       'upload-offset': String(offset),
       'content-type': 'application/offset+octet-stream',
+      ...secretHeader(url),
     },
     body: Buffer.from(bytes),
   });
@@ -287,7 +294,7 @@ describe('one ticket, one live upload', () => {
     // The first upload carries on and files a valid bundle.
     const last = await tusPatch(first.url as string, 1000, bytes.subarray(1000));
     expect(last.status).toBe(204);
-    const receipt = await (await fetch(`${first.url}/receipt`)).json();
+    const receipt = await receiptFor(first.url as string);
     expect(receipt.verdict).toBe('valid');
   });
 
@@ -298,7 +305,7 @@ describe('one ticket, one live upload', () => {
     await tusPatch(first.url as string, 0, bytes.subarray(0, 1000));
     const deleted = await fetch(first.url as string, {
       method: 'DELETE',
-      headers: { 'tus-resumable': '1.0.0' },
+      headers: { 'tus-resumable': '1.0.0', ...secretHeader(first.url as string) },
     });
     expect(deleted.status).toBe(204);
     expect((await upload(server, bytes, grant)).verdict).toBe('valid');
@@ -434,7 +441,11 @@ describe('crash safety: filing is idempotent and recoverable', () => {
     expect((await again.index.getTicket(nonceOf(grant.ticket)))?.usedBy).toBe(id);
     expect((await again.index.getUpload(id))?.finishedAt).toEqual(expect.any(String));
     // Receiving again changes nothing: the first receipt stands.
-    const receipt = await (await fetch(`${again.url}/v1/uploads/${id}/receipt`)).json();
+    const receipt = await (
+      await fetch(`${again.url}/v1/uploads/${id}/receipt`, {
+        headers: { 'dualrec-upload-secret': created.secret },
+      })
+    ).json();
     expect(receipt).toMatchObject({ uploadId: id, verdict: 'valid', receivedAt: record?.receivedAt });
   });
 
@@ -449,7 +460,9 @@ describe('crash safety: filing is idempotent and recoverable', () => {
       id,
       0,
     );
-    const response = await fetch(`${server.url}/v1/uploads/${id}/receipt`);
+    const response = await fetch(`${server.url}/v1/uploads/${id}/receipt`, {
+      headers: secretHeader(created.url as string),
+    });
     expect(response.status).toBe(200);
     expect((await response.json()).verdict).toBe('valid');
   });
@@ -471,6 +484,68 @@ describe('crash safety: filing is idempotent and recoverable', () => {
       { uploadId: first.uploadId, declaredSessionId: grant.sessionId },
     );
     expect(second).toEqual(first);
+  });
+});
+
+describe('the upload capability (a per-upload secret bound at creation)', () => {
+  it('creation without an upload secret is refused (400)', async () => {
+    const server = await start({ now: Date.now() });
+    const { grant } = await bundleFor(server, 4096);
+    const b64 = (v: string) => Buffer.from(v).toString('base64');
+    const response = await fetch(`${server.url}/v1/uploads/`, {
+      method: 'POST',
+      headers: {
+        'tus-resumable': '1.0.0',
+        'upload-length': '100',
+        'upload-metadata': `ticket ${b64(grant.ticket)},sessionId ${b64(grant.sessionId)}`,
+      },
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/uploadSecret/);
+  });
+
+  it('HEAD, PATCH, DELETE and the receipt need the secret; the URL alone gets 403; GET downloads are off', async () => {
+    const server = await start({ now: Date.now() });
+    const { grant, bytes } = await bundleFor(server, 4096);
+    const created = await tusCreate(server, grant, bytes.length);
+    const url = created.url as string;
+    const tus = { 'tus-resumable': '1.0.0' };
+    const wrong = { 'dualrec-upload-secret': 'x'.repeat(43) };
+    for (const headers of [tus, { ...tus, ...wrong }]) {
+      expect((await fetch(url, { method: 'HEAD', headers })).status).toBe(403);
+      expect((await fetch(url, { method: 'DELETE', headers })).status).toBe(403);
+      const patch = await fetch(url, {
+        method: 'PATCH',
+        headers: { ...headers, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+        body: Buffer.from(bytes.subarray(0, 100)),
+      });
+      expect(patch.status).toBe(403);
+    }
+    const head = await fetch(url, { method: 'HEAD', headers: { ...tus, ...secretHeader(url) } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('upload-offset')).toBe('0');
+    // The stored metadata keeps neither the ticket nor the secret.
+    expect(head.headers.get('upload-metadata') ?? '').not.toMatch(/uploadSecret|ticket/);
+    expect((await tusPatch(url, 0, bytes)).status).toBe(204);
+    expect((await fetch(`${url}/receipt`)).status).toBe(403);
+    expect((await fetch(`${url}/receipt`, { headers: wrong })).status).toBe(403);
+    expect((await receiptFor(url)).verdict).toBe('valid');
+    expect((await fetch(url)).status).toBe(405);
+    expect((await fetch(url, { headers: secretHeader(url) })).status).toBe(405);
+  });
+
+  it('a lender credential (authorizeReceipt) reads receipts without the secret', async () => {
+    const server = await start(
+      { now: Date.now() },
+      { authorizeReceipt: (req) => req.headers.authorization === 'Bearer back-office' },
+    );
+    const { grant, bytes } = await bundleFor(server, 4096);
+    const receipt = await upload(server, bytes, grant);
+    const path = `${server.url}/v1/uploads/${receipt.uploadId}/receipt`;
+    expect((await fetch(path, { headers: { authorization: 'Bearer nope' } })).status).toBe(403);
+    const read = await fetch(path, { headers: { authorization: 'Bearer back-office' } });
+    expect(read.status).toBe(200);
+    expect(await read.json()).toEqual(receipt);
   });
 });
 
