@@ -117,6 +117,9 @@ describe('finding 5: bounded verification cost', () => {
     const reasons = (attempt.receipt?.body?.reasons ?? []) as string[];
     expect(reasons.length).toBeGreaterThan(0);
     expect(reasons.length).toBeLessThanOrEqual(101);
+    // Each bad line named, up to the cap — not one crash of the verifier for the whole file.
+    expect(reasons.join('\n')).toMatch(/EVENTS_MALFORMED \(events\.jsonl\): line 1: /);
+    expect(reasons.join('\n')).not.toMatch(/Maximum call stack|UNREADABLE/);
   });
 });
 
