@@ -12,9 +12,10 @@
 //       face and its voice, generated ID card photos), print the bundle's verdict; with --out,
 //       copy the stored bundle to FILE (its RFC 3161 token to FILE.tsr) and the demo keys to FILE.keys/.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { networkInterfaces } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -34,7 +35,8 @@ const { values } = parseArgs({
 const dataDir = resolve(
   values.data ?? join(repo, values.headless ? '.cache/demo/headless-data' : '.cache/demo/data'),
 );
-const keysDir = join(dataDir, 'keys');
+// The keys live beside the data folder, never inside it (the server refuses that).
+const keysDir = join(dirname(dataDir), `${basename(dataDir)}-keys`);
 const step = (text) => process.stderr.write(`[demo] ${text}\n`);
 
 // 1. Assets (models, wasm, language data) from npm packages and ../shared/models, SHA-256 checked.
@@ -59,6 +61,11 @@ const pageDir = resolve(repo, '.cache/demo/h5-loan-flow');
 
 // 3. Demo keys (a real lender generates its own with `dualrec keygen` and keeps them safe).
 const server = await import(pathToFileURL(resolve(repo, 'packages/server/dist/index.js')).href);
+const oldKeysDir = join(dataDir, 'keys'); // where demos before issue 16 kept them
+if (!existsSync(keysDir) && existsSync(join(oldKeysDir, server.KEY_FILES.ticketSigningPrivate))) {
+  step(`moving the demo keys out of the data folder: ${oldKeysDir} → ${keysDir}`);
+  renameSync(oldKeysDir, keysDir);
+}
 if (!existsSync(join(keysDir, server.KEY_FILES.ticketSigningPrivate))) {
   step(`creating demo keys in ${keysDir}`);
   await server.createKeySet(keysDir);
@@ -101,6 +108,14 @@ if (values.https) {
   tls = { key: readFileSync(join(tlsDir, 'key.pem')), cert: readFileSync(join(tlsDir, 'cert.pem')) };
 }
 
+// The server's log goes to stderr: stdout carries only the headless run's JSON result.
+const { default: pino } = await import(
+  pathToFileURL(createRequire(resolve(repo, 'packages/server/package.json')).resolve('pino')).href
+);
+const logger = pino(
+  { name: 'dualrec-server', level: values.headless ? 'warn' : 'info' },
+  pino.destination(2),
+);
 const lender = await server.createServer({
   dataDir,
   keysDir,
@@ -114,7 +129,7 @@ const lender = await server.createServer({
     { prefix: '/dualrec-assets', dir: resolve(repo, 'assets-dist') },
     { prefix: '/', dir: pageDir },
   ],
-  logLevel: values.headless ? 'warn' : 'info',
+  logger,
   ...(tls ? { tls } : {}),
 });
 await lender.listen();
@@ -147,7 +162,8 @@ dualrec demo: lender server + H5 loan flow      ${lender.url}/
 
   The loan page embeds <dualrec-flow>; the server issues tickets (/v1/tickets), receives bundles
   by tus (/v1/uploads/), verifies and time-stamps them, and serves the assets (/dualrec-assets/).
-  Data, keys and bundles: ${dataDir}
+  Data and bundles: ${dataDir}
+  Demo keys (outside the data folder): ${keysDir}
   ${values.https ? 'HTTPS with a self-signed certificate: accept the warning on the phone.' : 'Phones need HTTPS for the camera: pnpm demo --https --host 0.0.0.0'}
   Each bundle that arrives is printed here with its verdict (dualrec verify FILE --keys ${keysDir}).
 
@@ -206,6 +222,7 @@ Ctrl-C to stop.`);
       steps: run.steps,
       seconds: Math.round(run.ms / 1000),
       errorCode: run.errorCode,
+      error: run.error,
       receipt: verdictAttr || null,
       thirdPartyRequests: thirdParty,
       ...(record ? await verdictOf(record) : { valid: false, reasons: ['no bundle arrived'] }),

@@ -106,7 +106,7 @@ test('pnpm demo --headless: the whole flow lands on the server and `dualrec veri
       'seal:passed',
     ]);
     expect(opened.manifest.files.map((f) => f.role).sort()).toEqual(
-      ['best-frame', 'events', 'id-card', 'id-card', 'recording'].sort(),
+      ['best-frame', 'events', 'id-card', 'id-card', 'id-portrait', 'recording'].sort(),
     );
 
     // The lender's RFC 3161 token covers this bundle's signature.

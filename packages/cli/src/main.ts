@@ -2,6 +2,8 @@ import { isDualrecError } from '@dualrec/evidence';
 import { assetsCommand } from './commands/assets.js';
 import { bundlesCommand } from './commands/bundles.js';
 import { decryptCommand } from './commands/decrypt.js';
+import { faceEvalCommand } from './commands/face-eval.js';
+import { faceMatchCommand } from './commands/face-match.js';
 import { inspectCommand } from './commands/inspect.js';
 import { keygenCommand } from './commands/keygen.js';
 import { livenessCommand } from './commands/liveness.js';
@@ -20,6 +22,8 @@ export const COMMANDS: Record<string, Command> = {
   assets: assetsCommand,
   ocr: ocrCommand,
   'ocr-eval': ocrEvalCommand,
+  'face-eval': faceEvalCommand,
+  'face-match': faceMatchCommand,
   keygen: keygenCommand,
   sample: sampleCommand,
   verify: verifyCommand,

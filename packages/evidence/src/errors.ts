@@ -116,6 +116,22 @@ export const ERROR_MESSAGES = {
     en: 'Face analysis stopped working on this device.',
     'zh-CN': '人脸分析在此设备上运行失败。',
   },
+  FACE_MATCH_NO_FACE: {
+    en: 'No face could be found in the photo to compare. Hold the photo steady, face the camera, and remove glasses or a mask.',
+    'zh-CN': '照片中未找到可比对的人脸。请保持照片稳定、正对镜头，并摘下眼镜或口罩。',
+  },
+  FACE_MATCH_IMAGE_INVALID: {
+    en: 'The image for face comparison is empty, too small or not an image.',
+    'zh-CN': '用于人脸比对的图像为空、过小或不是图像。',
+  },
+  FACE_MATCH_MISMATCH: {
+    en: 'The face in front of the camera does not match the reference photo.',
+    'zh-CN': '镜头前的人脸与参照照片不一致。',
+  },
+  FACE_MATCH_CLOSED: {
+    en: 'The face matcher has been closed.',
+    'zh-CN': '人脸比对器已关闭。',
+  },
   LIVENESS_CONFIG_INVALID: {
     en: 'The liveness check settings are invalid.',
     'zh-CN': '活体检测配置无效。',

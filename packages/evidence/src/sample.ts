@@ -6,6 +6,7 @@
  */
 import { BundleWriter } from './bundle-writer.js';
 import { toHex, utf8 } from './bytes.js';
+import type { JsonValue } from './canonical-json.js';
 import { sha256Hex } from './digest.js';
 import { DualrecError } from './errors.js';
 import { type EventClock, EvidenceLog } from './event-log.js';
@@ -49,6 +50,17 @@ export interface SampleOptions {
    * server knows). Its session id, lender id and script id are used; ticketSigningKey is unused.
    */
   ticket?: string;
+  /**
+   * Extra sealed stills (e.g. an `id-portrait` and a `best-frame` JPEG for face-match tests),
+   * added before the recording, each announced by an event of type `event` when given.
+   */
+  stills?: readonly { name: string; role: string; mediaType: string; bytes: Uint8Array; event?: string }[];
+  /** Extra events appended after the stills (e.g. a `face.match` claim), sealed fields included. */
+  events?: readonly {
+    type: string;
+    payload: { [key: string]: JsonValue };
+    sealed?: { [key: string]: JsonValue };
+  }[];
 }
 
 export interface SampleResult {
@@ -138,6 +150,20 @@ export async function writeSampleBundle(options: SampleOptions): Promise<SampleR
     singleFace: true,
     synthetic,
   });
+  for (const still of options.stills ?? []) {
+    const file = await writer.addMedia({ name: still.name, role: still.role, mediaType: still.mediaType }, [
+      still.bytes,
+    ]);
+    if (still.event)
+      await log.append(still.event, {
+        file: still.name,
+        sha256: await sha256Hex(still.bytes),
+        size: file.size,
+        synthetic,
+      });
+  }
+  for (const event of options.events ?? [])
+    await log.append(event.type, event.payload, event.sealed ? { sealed: event.sealed } : {});
   const recordingName = 'media/recording.webm.enc';
   await log.append('recording.start', { file: recordingName, mediaType: options.recordingType, synthetic });
   const recording = await writer.addMedia(

@@ -53,6 +53,33 @@ export {
   type LivenessOutcome,
   type LivenessState,
 } from './machine.js';
+export { FACE_MATCH_MODEL } from './matcher/assets.js';
+export {
+  BrowserFaceMatcher,
+  type BrowserFaceMatcherOptions,
+  type MatchImageSource,
+  toRgba,
+} from './matcher/browser.js';
+export {
+  type ClaimCheck,
+  checkFaceMatchClaim,
+  FACE_MATCH_EVENT,
+  FACE_MATCH_TOLERANCE,
+  type RecordFaceMatchOptions,
+  recordFaceMatch,
+} from './matcher/evidence.js';
+export {
+  type CompareOptions,
+  compareEmbeddings,
+  type FaceComparison,
+  type FaceEmbedding,
+  type FaceRole,
+} from './matcher/matcher.js';
+export {
+  DEFAULT_OPERATING_POINT,
+  OPERATING_POINTS,
+  type OperatingPointName,
+} from './matcher/operating-points.js';
 export {
   affineResidual,
   EXPRESSIVE_BLENDSHAPES,

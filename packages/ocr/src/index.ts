@@ -40,6 +40,14 @@ export type {
 } from './paddle/engine.js';
 export { PaddleTextReader, paddleAssetUrls } from './paddle/engine.js';
 export type { OrtModule } from './paddle/ort.js';
+export type { CardFieldName, PhotoProblem } from './photo-problems.js';
+export {
+  FIELD_GLARE_MAX,
+  glareOverFields,
+  MIN_CARD_WIDTH_PX,
+  MIN_PHOTO_SIDE_PX,
+  whyNoCard,
+} from './photo-problems.js';
 export { cropPortrait, portraitQuadFromCorners } from './portrait.js';
 export type {
   BackReadResult,

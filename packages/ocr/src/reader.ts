@@ -60,6 +60,7 @@ import {
   parseSexEthnicity,
   parseValidityText,
 } from './parse.js';
+import { type CardFieldName, glareOverFields, type PhotoProblem, whyNoCard } from './photo-problems.js';
 import { portraitQuadFromCorners, portraitQuadFromText } from './portrait.js';
 import {
   LANG_DATA_VERSION,
@@ -126,6 +127,11 @@ interface FoundBase {
   /** The card's own corners (TL, TR, BR, BL as printed) in the input image; a card held upside down has its TL at the image's bottom right. */
   corners: Quad;
   quality: CaptureQuality;
+  /**
+   * Fields left unread (no value, or `invalid`) whose printed area is under glare: ask for a
+   * photo tilted away from the light rather than for typing them.
+   */
+  glareOver: string[];
   timings: ReadTimings;
 }
 
@@ -161,11 +167,18 @@ export interface BackReadResult extends FoundBase {
 export interface NoCardResult {
   found: false;
   engine: OcrEngineInfo;
-  reason: 'no-card';
+  /**
+   * Why: `no-card` when nothing explains it, else what the applicant can fix by taking the photo
+   * again (`too-small`: move closer or a bigger photo; `blurry`; `glare`; `too-dark`).
+   */
+  reason: 'no-card' | PhotoProblem;
   timings: ReadTimings;
 }
 
 export type CardReadResult = FrontReadResult | BackReadResult | NoCardResult;
+
+/** What an engine's read gives before the photo's problems are looked at. */
+type UnexplainedRead = Omit<FrontReadResult, 'glareOver'> | Omit<BackReadResult, 'glareOver'> | NoCardResult;
 
 export interface ReadOptions {
   /** Which side the image shows. `auto` (default) tells them apart by the emblem. */
@@ -339,6 +352,20 @@ export class OcrReader {
   }
 
   async read(image: RgbaImage, options: ReadOptions = {}): Promise<CardReadResult> {
+    const result = await this.readCard(image, options);
+    // A failed read says why, in terms the applicant can act on (see photo-problems.ts).
+    if (!result.found) return result.reason === 'no-card' ? { ...result, reason: whyNoCard(image) } : result;
+    const unread = (Object.entries(result.fields) as [string, OcrField<unknown>][])
+      .filter(([, f]) => f.value === null || f.status === 'invalid')
+      .map(([name]) => name);
+    const glareOver =
+      result.side === 'front'
+        ? glareOverFields(image, result.corners, 'front', unread as CardFieldName<'front'>[])
+        : glareOverFields(image, result.corners, 'back', unread as CardFieldName<'back'>[]);
+    return { ...result, glareOver };
+  }
+
+  private async readCard(image: RgbaImage, options: ReadOptions): Promise<UnexplainedRead> {
     if (this.closed) throw new DualrecError('OCR_READER_CLOSED');
     const { signal } = options;
     if (signal?.aborted) throw new DualrecError('ABORTED', { cause: signal.reason });
@@ -446,7 +473,7 @@ export class OcrReader {
     image: RgbaImage,
     side: Side | 'auto',
     options: ReadOptions,
-  ): Promise<CardReadResult> {
+  ): Promise<UnexplainedRead> {
     const engine = this.engineInfo;
     const t0 = now();
     const source = await (this.paddle as Promise<PaddleLineSource>);

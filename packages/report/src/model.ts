@@ -179,6 +179,14 @@ function describe(tr: ReportTranslator, type: string, p: Payload): { level: Leve
           file: str((p.image as Payload | null)?.file),
         }),
       };
+    case 'ocr.portrait.captured':
+      return {
+        level: 'info',
+        text: t('event.ocr.portrait.captured', {
+          file: str((p.image as Payload | null)?.file),
+          how: t(p.fromOutline === true ? 'portraitFrom.outline' : 'portraitFrom.text'),
+        }),
+      };
     case 'ocr.card.result':
       return {
         level: p.found === false ? 'warn' : p.idNumberValid === false ? 'warn' : 'ok',
@@ -242,6 +250,19 @@ function describe(tr: ReportTranslator, type: string, p: Payload): { level: Leve
       };
     case 'face.best-frame':
       return { level: 'info', text: t('event.face.best-frame', { file: str(p.file), yaw: num(p.yaw, 1) }) };
+    case 'face.match':
+      return {
+        level: p.decision === 'match' ? 'ok' : 'warn',
+        text: t(p.decision === 'match' ? 'event.face.match.match' : 'event.face.match.no-match', {
+          probe: str((p.probe as { file?: JsonValue } | undefined)?.file ?? null),
+          reference: str((p.reference as { file?: JsonValue } | undefined)?.file ?? null),
+          threshold: num(p.threshold, 2),
+        }),
+      };
+    case 'face.match.skipped':
+      return { level: 'warn', text: t('event.face.match.skipped') };
+    case 'face.match.no-face':
+      return { level: 'warn', text: t('event.face.match.no-face') };
     case 'face.multiple':
       return { level: 'warn', text: t('event.face.multiple') };
     case 'face.absent':

@@ -5,6 +5,8 @@
  */
 export type UiLocale = 'zh-CN' | 'en';
 
+import type { CardProblem } from './views.js';
+
 const zh = {
   'app.title': '视频双录',
   'app.progress': '第 {current} 步，共 {total} 步',
@@ -45,10 +47,20 @@ const zh = {
   'id.field.issuer': '签发机关',
   'id.field.validity': '有效期限',
   'id.notFound': '没有找到证件，请将证件完整放入画面后重拍。',
+  'id.wrongSide': '这是证件的另一面，请拍摄{side}。',
+  'id.tooSmall': '证件在照片中太小，请靠近一些，让证件占满框内后重拍。',
+  'id.blurry': '照片模糊，请拿稳手机、对准焦点后重拍。',
+  'id.glare': '证件有反光，请稍微倾斜证件避开光源后重拍。',
+  'id.tooDark': '光线太暗，请到明亮处重拍。',
+  'id.glareOver': '有的内容被反光遮住，没能识别（标记的项）。请避开光源重拍，或核对后继续。',
   'liveness.loading': '正在加载人脸检测模型…',
   'liveness.instruction': '请正对屏幕，将面部放入圆框内，按提示完成动作。',
   'liveness.passed': '活体检测通过',
   'liveness.failed': '活体检测未通过',
+  'face-match.checking': '正在比对您的人脸与身份证照片…',
+  'face-match.matched': '人脸与身份证照片一致',
+  'face-match.mismatch': '人脸与身份证照片不一致。请摘下眼镜或口罩，正对镜头，再试一次。',
+  'face-match.no-reference-face': '身份证照片中未找到人脸。请重新拍摄身份证正面，拿稳，避免反光。',
   'recording.instruction': '录像已开始，请保持面部在画面内。',
   'recording.rec': '录制中',
   'recording.readAloud': '请大声朗读：',
@@ -124,10 +136,23 @@ const en: Record<MessageKey, string> = {
   'id.field.issuer': 'Issued by',
   'id.field.validity': 'Valid',
   'id.notFound': 'No card found. Put the whole card in the picture and take it again.',
+  'id.wrongSide': 'This is the other side of the card: take the {side}.',
+  'id.tooSmall': 'The card is too small in the photo: move closer so it fills the frame, and take it again.',
+  'id.blurry': 'The photo is blurry: hold the phone still, let it focus, and take it again.',
+  'id.glare': 'There is glare on the card: tilt it away from the light and take it again.',
+  'id.tooDark': 'It is too dark: move to a brighter place and take it again.',
+  'id.glareOver':
+    'Glare hid some of the card (the marked items). Take it again away from the light, or check them and go on.',
   'liveness.loading': 'Loading face detection…',
   'liveness.instruction': 'Face the screen, keep your face inside the oval and follow the prompts.',
   'liveness.passed': 'Liveness check passed',
   'liveness.failed': 'Liveness check not passed',
+  'face-match.checking': 'Comparing your face with the ID card photo…',
+  'face-match.matched': 'Your face matches the ID card photo',
+  'face-match.mismatch':
+    'Your face does not match the ID card photo. Remove glasses or a mask, face the camera and try again.',
+  'face-match.no-reference-face':
+    'No face was found in the ID card photo. Photograph the front again, holding the card steady, without glare.',
   'recording.instruction': 'Recording has started. Keep your face in the picture.',
   'recording.rec': 'Recording',
   'recording.readAloud': 'Please read aloud:',
@@ -164,6 +189,8 @@ const elder: Record<UiLocale, Partial<Record<MessageKey, string>>> = {
     'consent.onDevice': '录像会加密，只有{lender}能打开。',
     'id.instruction': '请拍身份证的{side}。放平，光线亮一点。',
     'liveness.instruction': '请看着屏幕，把脸放进圆圈里。',
+    'face-match.mismatch': '和身份证上的照片对不上。请摘下眼镜和口罩，看着屏幕，再试一次。',
+    'face-match.no-reference-face': '身份证上的照片没拍清楚。请把身份证拿稳，再拍一次。',
     'recording.instruction': '正在录像。请一直看着屏幕。',
     'recording.answer': '请说出您的回答，也可以点下面的按钮：',
   },
@@ -173,6 +200,10 @@ const elder: Record<UiLocale, Partial<Record<MessageKey, string>>> = {
     'consent.onDevice': 'The recording is locked so only {lender} can open it.',
     'id.instruction': 'Take a photo of the {side} of your ID card. Hold it flat, in good light.',
     'liveness.instruction': 'Look at the screen. Put your face in the circle.',
+    'face-match.mismatch':
+      'This does not look like the photo on your ID card. Take off glasses and mask. Look at the screen and try again.',
+    'face-match.no-reference-face':
+      'The photo on your ID card is not clear. Hold the card still and take it again.',
     'recording.instruction': 'We are recording. Please keep looking at the screen.',
     'recording.answer': 'Say your answer, or tap a button below:',
   },
@@ -197,3 +228,13 @@ export function translate(
 
 /** For the unit test: the elder variants, to check their placeholders match the standard text. */
 export const ELDER_MESSAGES = elder;
+
+/** The prompt for each reason a photo was not accepted. */
+export const CARD_PROBLEM_MESSAGES: Record<CardProblem, MessageKey> = {
+  'no-card': 'id.notFound',
+  'wrong-side': 'id.wrongSide',
+  'too-small': 'id.tooSmall',
+  blurry: 'id.blurry',
+  glare: 'id.glare',
+  'too-dark': 'id.tooDark',
+};

@@ -24,6 +24,23 @@ export interface LivenessOptions {
   coolDownMs?: number;
 }
 
+/** 1:1 face verification after liveness (docs/face-liveness.md, "1:1 face verification"). */
+export interface FaceMatchOptions {
+  /**
+   * What a mismatch does: `'fail'` (the step fails with FACE_MATCH_MISMATCH; the applicant may
+   * retry), `'flag'` (the session goes on, marked for manual review in the evidence) or `'off'`
+   * (default: no comparison on the device; the lender can still run `dualrec face-match`).
+   */
+  policy?: 'fail' | 'flag' | 'off';
+  /** `far1e-2` (default) or `far1e-3`. */
+  operatingPoint?: 'far1e-2' | 'far1e-3';
+  /**
+   * The reference photo, when not the ID portrait the OCR step cut out: bytes the lender's
+   * backend supplied for this session, or a URL on the page's own origin to fetch them from.
+   */
+  reference?: Blob | string;
+}
+
 export interface SessionOptions {
   /** Where to POST `{ jkt, scriptId, applicationRef }` for a ticket (the lender's endpoint). */
   ticketUrl?: string;
@@ -65,6 +82,7 @@ export interface SessionOptions {
   /** Larger type, slower speech, simpler wording, longer time-outs. */
   elderMode?: boolean;
   liveness?: LivenessOptions;
+  faceMatch?: FaceMatchOptions;
   /** Injectable seams (tests, WebViews with their own bridges). */
   fetch?: typeof fetch;
   mediaDevices?: MediaDevices;

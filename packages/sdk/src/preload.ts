@@ -47,6 +47,27 @@ export class Preloader {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Disposes of one loaded resource now, when no later step of the session needs it (the card
+   * reader after the last card step: its worker and model memory go back to the phone before the
+   * camera-heavy steps). A later `load` of the same key starts afresh.
+   *
+   * @example
+   * ```ts
+   * await runtime.preload.release('ocr-reader');
+   * ```
+   */
+  async release(key: string): Promise<void> {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    try {
+      await entry.dispose?.(await entry.promise);
+    } catch {
+      // A failed load holds nothing to dispose of.
+    }
+  }
+
   /** Aborts loads in flight and disposes of what was loaded (workers, models). */
   async close(): Promise<void> {
     this.abort.abort();

@@ -37,6 +37,9 @@ const STEP_MODULES: Record<StepName, () => Promise<StepRunner>> = {
 const RETRYABLE: readonly DualrecErrorCode[] = [
   'SESSION_STEP_FAILED',
   'SESSION_TICKET_FAILED',
+  // Face match with policy 'fail': the liveness step (and its comparison) runs again.
+  'FACE_MATCH_MISMATCH',
+  'FACE_MATCH_NO_FACE',
   'OCR_IMAGE_INVALID',
   'OCR_IMAGE_TOO_SMALL',
   'OCR_IMAGE_TOO_LARGE',

@@ -36,7 +36,17 @@ export interface CardView {
   /** Object URL of the photo being checked (revoked when the step ends). */
   previewUrl: string | null;
   fields: CardFieldView[];
+  /**
+   * `not-found`: why, so the prompt says what to change (`no-card`, `wrong-side`, `too-small`,
+   * `blurry`, `glare`, `too-dark`); `null` in other phases.
+   */
+  problem: CardProblem | null;
+  /** `review`: keys (of `fields`) of the fields left unread under glare; empty when none. */
+  glareOver: string[];
 }
+
+/** Why a card photo was not accepted (see {@link CardView.problem}). */
+export type CardProblem = 'no-card' | 'wrong-side' | 'too-small' | 'blurry' | 'glare' | 'too-dark';
 
 export interface LivenessView {
   step: 'liveness';

@@ -20,7 +20,9 @@ export {
 export {
   type CreatedKeySet,
   createKeySet,
+  defaultKeysDir,
   KEY_FILES,
+  keysInsideData,
   type LenderKeys,
   loadLenderKeys,
   requireKey,

@@ -2,8 +2,9 @@
  * The lender's key folder (what `dualrec keygen` writes, `dualrec serve` and the auditor tools
  * read): EC P-256 JWK files, private ones created with mode 0600 and never widened.
  */
+import { realpathSync } from 'node:fs';
 import { chmod, mkdir, open, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
   DualrecError,
   generateKeyPairJwk,
@@ -134,4 +135,51 @@ export async function createKeySet(dir: string, options: { force?: boolean } = {
     encryptionKid: encryption.publicJwk.kid as string,
     ticketSigningKid: ticketSigning.publicJwk.kid as string,
   };
+}
+
+/** The deepest existing ancestor of `path`, resolved through symbolic links, plus the rest. */
+function realish(path: string): string {
+  const absolute = resolve(path);
+  let head = absolute;
+  const tail: string[] = [];
+  for (;;) {
+    try {
+      return join(realpathSync(head), ...tail.reverse());
+    } catch {
+      const parent = dirname(head);
+      if (parent === head) return absolute;
+      tail.push(head.slice(parent.length).replace(/^[\\/]+/, ''));
+      head = parent;
+    }
+  }
+}
+
+/**
+ * True when `keysDir` is `dataDir` or a folder inside it (symbolic links resolved). The data
+ * folder holds what the server receives and is backed up, shared with operators and sometimes
+ * copied to object storage; the lender's private keys must not travel with it. `createServer`
+ * and `dualrec serve` refuse such a key folder.
+ *
+ * @example
+ * ```ts
+ * keysInsideData('/srv/dualrec/data/keys', '/srv/dualrec/data'); // true: refused
+ * keysInsideData('/srv/dualrec/keys', '/srv/dualrec/data'); // false
+ * ```
+ */
+export function keysInsideData(keysDir: string, dataDir: string): boolean {
+  const rel = relative(realish(dataDir), realish(keysDir));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * The key folder `dualrec serve` uses when none is given: `dualrec-keys` beside the data folder
+ * (never inside it).
+ *
+ * @example
+ * ```ts
+ * defaultKeysDir('/srv/dualrec/data'); // "/srv/dualrec/dualrec-keys"
+ * ```
+ */
+export function defaultKeysDir(dataDir: string): string {
+  return join(dirname(resolve(dataDir)), 'dualrec-keys');
 }

@@ -38,7 +38,7 @@ import { type Locker, Server as TusServer } from '@tus/server';
 import pino, { type Logger } from 'pino';
 import { type BundleIndex, openIndex, type UploadRecord } from './bundle-index.js';
 import { type BundleStorage, diskStorage, type S3StorageOptions, s3Storage } from './bundle-storage.js';
-import { KEY_FILES, loadLenderKeys, requireKey } from './keys.js';
+import { KEY_FILES, keysInsideData, loadLenderKeys, requireKey } from './keys.js';
 import { PgLocker } from './pg-locker.js';
 import { receiptOf, receiveBundle } from './receive.js';
 import { type StaticMount, serveStatic } from './static-files.js';
@@ -86,7 +86,11 @@ export interface TicketRefusal {
 export interface ServerOptions {
   /** Folder for uploads, bundles, quarantine, the SQLite index and the local TSA. */
   dataDir: string;
-  /** Lender key folder (`dualrec keygen`): ticket-signing private key and encryption public key. */
+  /**
+   * Lender key folder (`dualrec keygen`): ticket-signing private key and encryption public key.
+   * Must not be `dataDir` or inside it (refused with BAD_USAGE). The encryption private key is
+   * never read by the server: a warning is logged when the folder holds it.
+   */
   keysDir: string;
   /** 0 = any free port (default 8787). */
   port?: number;
@@ -277,9 +281,18 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
       'INSECURE: open ticket issuance (insecureOpenTickets): anyone who reaches this server can get a ticket for any application. Demos and tests only.',
     );
   const dataDir = resolve(options.dataDir);
+  if (keysInsideData(options.keysDir, dataDir))
+    throw new DualrecError('BAD_USAGE', {
+      detail: `the key folder ${resolve(options.keysDir)} is inside the data folder ${dataDir}: keep the lender's keys in a folder of their own, outside DATA (the data folder is backed up, shared and copied; the keys must not travel with it)`,
+    });
   const storage =
     options.storage?.kind === 's3' ? await s3Storage(options.storage) : await diskStorage(dataDir);
   const keys = await loadLenderKeys(resolve(options.keysDir));
+  if (keys.encryptionPrivate)
+    log.warn(
+      { keysDir: resolve(options.keysDir), file: KEY_FILES.encryptionPrivate },
+      'the key folder holds the encryption PRIVATE key, which the server never needs: move it to the people who decrypt',
+    );
   const signingKey: PrivateJwk = requireKey(
     keys.ticketSigningPrivate,
     options.keysDir,

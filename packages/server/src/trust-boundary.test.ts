@@ -17,7 +17,7 @@ import { startPostgres } from '../test-support/postgres-harness.js';
 import { bundleFor, bundleWithTicket } from '../test-support/test-helpers.js';
 import { openIndex } from './bundle-index.js';
 import { diskStorage } from './bundle-storage.js';
-import { createKeySet, loadLenderKeys } from './keys.js';
+import { createKeySet, defaultKeysDir, KEY_FILES, keysInsideData, loadLenderKeys } from './keys.js';
 import { receiveBundle } from './receive.js';
 import { createServer, type DualrecServer, type ServerOptions } from './server.js';
 
@@ -646,3 +646,31 @@ function nonceOf(ticket: string): string {
   const payload = JSON.parse(Buffer.from(ticket.split('.')[1] as string, 'base64url').toString('utf8'));
   return payload.nonce as string;
 }
+
+describe('the lender keys stay out of the data folder', () => {
+  it('refuses a key folder that is the data folder or inside it, before creating anything', async () => {
+    const dataDir = join(dir, 'keys-inside');
+    const inside = join(dataDir, 'keys');
+    await createKeySet(inside);
+    await expect(
+      createServer({ dataDir, keysDir: inside, port: 0, logger: silent, tsa: 'none' }),
+    ).rejects.toMatchObject({ code: 'BAD_USAGE' });
+    await expect(
+      createServer({ dataDir: inside, keysDir: inside, port: 0, logger: silent, tsa: 'none' }),
+    ).rejects.toMatchObject({ code: 'BAD_USAGE' });
+    // Nothing was written into the data folder by the refused start.
+    expect((await readdir(dataDir)).sort()).toEqual(['keys']);
+    expect(keysInsideData(join(dir, 'keys-inside-2'), dataDir)).toBe(false);
+    expect(defaultKeysDir(join(dir, 'somewhere', 'data'))).toBe(join(dir, 'somewhere', 'dualrec-keys'));
+  });
+
+  it('with the encryption private key removed, the server still issues tickets and files valid bundles', async () => {
+    const keysOnly = join(dir, 'server-keys');
+    await createKeySet(keysOnly);
+    await rm(join(keysOnly, KEY_FILES.encryptionPrivate));
+    const server = await start({ now: Date.now() }, { keysDir: keysOnly });
+    const { bytes, grant } = await bundleFor(server);
+    const receipt = await upload(server, bytes, grant);
+    expect(receipt.verdict).toBe('valid');
+  });
+});

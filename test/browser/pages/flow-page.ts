@@ -43,7 +43,7 @@ export interface FlowEvent {
   detail: unknown;
 }
 
-/** Records the element's step, error, complete and recovered events (errors as code + step). */
+/** Records the element's step, error, complete and recovered events (errors as code, step and detail). */
 export function watchFlow(flow: HTMLElement) {
   const events: FlowEvent[] = [];
   for (const type of ['dualrec-step', 'dualrec-error', 'dualrec-complete', 'dualrec-recovered']) {
@@ -52,7 +52,16 @@ export function watchFlow(flow: HTMLElement) {
       events.push({
         type,
         at: Date.now(),
-        detail: type === 'dualrec-error' ? { code: detail.code, step: detail.step } : detail,
+        // Errors as code, step and the error's detail (the reasons: e.g. which liveness or
+        // speech check failed), so a failed test says why.
+        detail:
+          type === 'dualrec-error'
+            ? {
+                code: detail.code,
+                step: detail.step,
+                detail: (detail.error as { detail?: string } | undefined)?.detail ?? '',
+              }
+            : detail,
       });
     });
   }

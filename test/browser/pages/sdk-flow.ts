@@ -20,6 +20,7 @@ const page = {
     steps: string[];
     passive: boolean;
     short?: boolean;
+    faceMatch?: SessionOptions['faceMatch'];
   }) {
     flow.locale = config.locale;
     flow.elderMode = config.elderMode;
@@ -34,6 +35,7 @@ const page = {
       lender: { name: TERMS.lenderName, retention: '5 years' },
       steps: config.steps,
       ...(config.passive ? { liveness: { challenges: [] } } : {}),
+      ...(config.faceMatch ? { faceMatch: config.faceMatch } : {}),
     };
     flow.start(options);
   },

@@ -1,7 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DualrecError } from '@dualrec/evidence';
-import { createKeySet, createServer, KEY_FILES, parseS3Url, type StaticMount } from '@dualrec/server';
+import {
+  createKeySet,
+  createServer,
+  defaultKeysDir,
+  KEY_FILES,
+  keysInsideData,
+  parseS3Url,
+  type StaticMount,
+} from '@dualrec/server';
 import { type Command, EXIT, parseCommandArgs } from '../io.js';
 
 const usage = `Usage: dualrec serve [--port N] [--host ADDR] [--data DIR] [--db URL] [--keys DIR] [--tsa local|none|URL]
@@ -18,7 +26,10 @@ Options (defaults need no set-up):
   --host ADDR        address to bind (default 127.0.0.1; 0.0.0.0 behind a TLS proxy)
   --data DIR         uploads, bundles/, quarantine/, the SQLite index, the local TSA (default ./dualrec-data)
   --db URL           index: sqlite:PATH (default sqlite:DATA/index.sqlite) or postgres://user@host/db
-  --keys DIR         lender key folder from "dualrec keygen" (default DATA/keys, created when missing)
+  --keys DIR         lender key folder from "dualrec keygen": the ticket-signing private key and the
+                     encryption public key (the encryption private key is never needed here). Never
+                     inside DATA (refused). Default: dualrec-keys beside DATA, a trial key set created
+                     there when missing
   --tsa SPEC         local (default: a local TSA for trials, certificate DATA/tsa/tsa.crt), none, or the
                      URL of your RFC 3161 TSA
   --origin URL       an H5 origin allowed to call the API cross-origin (repeatable; default: same origin only)
@@ -99,15 +110,11 @@ export const serveCommand: Command = {
             ...(values['s3-path-style'] ? { forcePathStyle: true } : {}),
           };
     const dataDir = resolve(values.data ?? 'dualrec-data');
-    const keysDir = resolve(values.keys ?? join(dataDir, 'keys'));
-    if (!existsSync(join(keysDir, KEY_FILES.ticketSigningPrivate))) {
-      if (values.keys)
-        throw new DualrecError('KEY_INVALID', {
-          detail: `${keysDir} has no ${KEY_FILES.ticketSigningPrivate}`,
-        });
-      const created = await createKeySet(keysDir);
-      io.stderr.write(`dualrec serve: created a key set in ${created.dir} (keep *.private.jwk secret)\n`);
-    }
+    const keysDir = resolve(values.keys ?? defaultKeysDir(dataDir));
+    if (keysInsideData(keysDir, dataDir))
+      throw new DualrecError('BAD_USAGE', {
+        detail: `--keys ${keysDir} is inside --data ${dataDir}: keep the keys in a folder of their own, outside the data folder`,
+      });
     const mounts: StaticMount[] = (values.static ?? []).map((spec) => {
       const at = spec.indexOf('=');
       if (at < 1) throw new DualrecError('BAD_USAGE', { detail: `--static ${spec}: expected PREFIX=DIR` });
@@ -131,6 +138,17 @@ export const serveCommand: Command = {
     };
     const requestTimeoutMs = seconds('request-timeout');
     const headersTimeoutMs = seconds('headers-timeout');
+    // Every option is checked before anything is written: a mistyped command creates no keys.
+    if (!existsSync(join(keysDir, KEY_FILES.ticketSigningPrivate))) {
+      if (values.keys)
+        throw new DualrecError('KEY_INVALID', {
+          detail: `${keysDir} has no ${KEY_FILES.ticketSigningPrivate}`,
+        });
+      const created = await createKeySet(keysDir);
+      io.stderr.write(
+        `dualrec serve: created a trial key set in ${created.dir} (outside the data folder; keep *.private.jwk secret, and move ${KEY_FILES.encryptionPrivate} to the people who decrypt: the server never needs it)\n`,
+      );
+    }
     const server = await createServer({
       storage,
       dataDir,

@@ -4,7 +4,7 @@
  * the CLI, and the admin listing shows it with its verdict.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateDeviceKey, MemorySink, writeSampleBundle } from '@dualrec/evidence';
@@ -63,6 +63,9 @@ afterAll(async () => {
 describe('dualrec serve + upload + bundles', () => {
   it('serves health, created its own key set, and accepts a bundle uploaded with the CLI', async () => {
     expect((await fetch(`${url}/health`)).status).toBe(200);
+    // The trial key set is beside the data folder, never inside it.
+    await access(join(dir, 'dualrec-keys', 'ticket-signing.private.jwk'));
+    await expect(access(join(dir, 'data', 'keys'))).rejects.toMatchObject({ code: 'ENOENT' });
     const deviceKey = await generateDeviceKey();
     const grant = (await (
       await fetch(`${url}/v1/tickets`, {
@@ -114,8 +117,25 @@ describe('dualrec serve + upload + bundles', () => {
     expect((await run('serve', '--store', 'ftp://bucket')).code).toBe(2);
     expect((await run('serve', '--store', 's3://')).code).toBe(2);
     expect((await run('serve', '--s3-path-style')).code).toBe(2);
-    expect((await run('serve', '--clock-skew', '-5')).code).toBe(2);
-    expect((await run('serve', '--request-timeout', '0')).code).toBe(2);
-    expect((await run('serve', '--headers-timeout', 'soon')).code).toBe(2);
+    for (const bad of [
+      ['--clock-skew', '-5'],
+      ['--request-timeout', '0'],
+      ['--headers-timeout', 'soon'],
+    ]) {
+      const refused = await run('serve', ...bad, '--data', join(dir, 'refused', 'data'));
+      expect(refused.code).toBe(2);
+      // Refused before anything is written: no trial key set beside the data folder.
+      expect(refused.stderr).not.toContain('created a trial key set');
+    }
+    await expect(access(join(dir, 'refused'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('refuses a key folder inside the data folder (exit 2), and creates nothing there', async () => {
+    const data = join(dir, 'data-with-keys');
+    await mkdir(data);
+    const refused = await run('serve', '--port', '0', '--data', data, '--keys', join(data, 'keys'));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('inside --data');
+    await expect(access(join(data, 'keys'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

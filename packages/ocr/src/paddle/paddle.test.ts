@@ -317,11 +317,11 @@ describe('the reader on the PP-OCR engine', () => {
     expect(s.closed).toBe(1);
   });
 
-  it('says no card when no card text was read', async () => {
+  it('says why no card was read when no card text was read (this 200 px image: too small)', async () => {
     const reader = createOcrReader({ paddle: source([]) });
     expect(await reader.read(image)).toMatchObject({
       found: false,
-      reason: 'no-card',
+      reason: 'too-small',
       engine: { name: 'pp-ocr' },
     });
     await reader.close();

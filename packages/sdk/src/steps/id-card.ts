@@ -6,9 +6,9 @@
  */
 import { DualrecError, isDualrecError } from '@dualrec/evidence';
 import type { CardReadResult, OcrReader } from '@dualrec/ocr';
-import type { MessageKey } from '../i18n.js';
+import { CARD_PROBLEM_MESSAGES, type MessageKey } from '../i18n.js';
 import type { StepContext, StepResult } from '../step.js';
-import type { CardFieldView, CardView } from '../views.js';
+import type { CardFieldView, CardProblem, CardView } from '../views.js';
 
 const READER_KEY = 'ocr-reader';
 
@@ -113,8 +113,12 @@ async function runCard(context: StepContext, side: 'front' | 'back'): Promise<St
   const readerLoad = preloadCardReader(context);
   const step = side === 'front' ? 'id-front' : 'id-back';
   let previewUrl: string | null = null;
-  const show = (phase: CardView['phase'], fields: CardFieldView[] = []) =>
-    context.view({ step, side, phase, previewUrl, fields });
+  const show = (
+    phase: CardView['phase'],
+    fields: CardFieldView[] = [],
+    problem: CardProblem | null = null,
+    glareOver: string[] = [],
+  ) => context.view({ step, side, phase, previewUrl, fields, problem, glareOver });
   const loadedBefore = runtime.preload.fraction(READER_KEY) === 1;
   let attempts = 0;
   try {
@@ -140,16 +144,28 @@ async function runCard(context: StepContext, side: 'front' | 'back'): Promise<St
       ]);
       const result = await reader.read(rgba, { side, signal });
       if (!result.found || result.side !== side) {
-        await context.log('ocr.card.rejected', {
-          side,
-          reason: result.found ? 'wrong-side' : 'no-card',
-          attempt: attempts,
-        });
-        show('not-found');
-        context.feedback('no-card', context.t('id.notFound'));
+        // What to change before the next photo: the reader says why it found nothing.
+        const problem: CardProblem = result.found ? 'wrong-side' : result.reason;
+        await context.log('ocr.card.rejected', { side, reason: problem, attempt: attempts });
+        show('not-found', [], problem);
+        context.feedback(
+          problem,
+          context.t(CARD_PROBLEM_MESSAGES[problem], {
+            side: context.t(side === 'front' ? 'id.side.front' : 'id.side.back'),
+          }),
+        );
         continue;
       }
-      show('review', fieldViews(result));
+      // Result fields under glare, as the review's field keys (birthDate is shown as "birth").
+      const glareOver = [
+        ...new Set(
+          result.glareOver.map((name) =>
+            name === 'birthDate' ? 'birth' : name === 'ethnicity' ? 'sex' : name,
+          ),
+        ),
+      ];
+      show('review', fieldViews(result), null, glareOver);
+      if (glareOver.length) context.feedback('glare-over-field', context.t('id.glareOver'));
       const answer = await context.waitFor('card-confirm', 'card-retake');
       if (answer.type === 'card-retake') {
         await context.log('ocr.card.retake', { side, attempt: attempts });
@@ -175,11 +191,16 @@ async function runCard(context: StepContext, side: 'front' | 'back'): Promise<St
       if (result.side === 'front' && result.portrait) {
         const { encodeJpeg } = await import('@dualrec/ocr/browser');
         const crop = cropPortrait(rgba, result.portrait);
+        const portraitJpeg = await encodeJpeg(crop);
+        const portraitFile = `media/id-portrait-${context.attempt}-${attempts}.jpg`;
+        // Kept in memory (never stored in clear) for the face match after liveness.
+        const { rememberPortrait } = await import('./face-match.js');
+        rememberPortrait(context.runtime, { jpeg: portraitJpeg, file: portraitFile });
         await recordPortrait({
           log,
           writer: capture,
           image: {
-            bytes: await encodeJpeg(crop),
+            bytes: portraitJpeg,
             mime: 'image/jpeg',
             width: crop.width,
             height: crop.height,
@@ -190,10 +211,13 @@ async function runCard(context: StepContext, side: 'front' | 'back'): Promise<St
             ([x, y]) => [(x * size.width) / rgba.width, (y * size.height) / rgba.height] as const,
           ),
           fromOutline: result.straightened,
-          file: `media/id-portrait-${context.attempt}-${attempts}.jpg`,
+          file: portraitFile,
         });
         portrait = true;
       }
+      // The last card step of the session: free the reader (PP-OCR's worker holds ~100 MB of
+      // models and wasm memory) before liveness and the recording need the phone's CPU and memory.
+      if (isLastCardStep(runtime.stepsPlanned, step)) await runtime.preload.release(READER_KEY);
       const checked = fieldViews(result);
       return {
         status: 'passed',
@@ -213,6 +237,11 @@ async function runCard(context: StepContext, side: 'front' | 'back'): Promise<St
   } finally {
     if (previewUrl) URL.revokeObjectURL(previewUrl);
   }
+}
+
+function isLastCardStep(planned: readonly string[], step: 'id-front' | 'id-back'): boolean {
+  const later = planned.slice(planned.indexOf(step) + 1);
+  return !later.includes('id-front') && !later.includes('id-back');
 }
 
 export const runIdFront = (context: StepContext) => runCard(context, 'front');

@@ -139,18 +139,24 @@ export async function runLiveness(context: StepContext): Promise<StepResult> {
       detail: `liveness ${result.verdict}: ${result.reasons.join(', ')}`,
     });
   }
+  let faceMatch: { [key: string]: JsonValue } = {};
   if (result.bestFrame) {
     // Sealed now and kept with the session: a reload during the recording does not lose it.
-    await face.recordBestFrame({
-      log,
-      writer: capture,
-      bestFrame: result.bestFrame,
-      file: `media/best-frame-${context.attempt}.jpg`,
+    const file = `media/best-frame-${context.attempt}.jpg`;
+    await face.recordBestFrame({ log, writer: capture, bestFrame: result.bestFrame, file });
+    // 1:1 face verification against the ID portrait (options.faceMatch; off by default).
+    const { runFaceMatch } = await import('./face-match.js');
+    faceMatch = await runFaceMatch(context, {
+      jpeg: result.bestFrame.jpeg,
+      file,
+      sha256: result.bestFrame.sha256,
+      frameT: result.bestFrame.event.t,
     });
   }
   return {
     status: 'passed',
     summary: {
+      ...faceMatch,
       challenges: result.challenges,
       challengesPassed: result.challengesPassed,
       passiveLive: result.passive.live,

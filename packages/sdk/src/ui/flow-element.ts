@@ -13,7 +13,7 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { SessionEventMap } from '../events.js';
-import { type MessageKey, translate, type UiLocale } from '../i18n.js';
+import { CARD_PROBLEM_MESSAGES, type MessageKey, translate, type UiLocale } from '../i18n.js';
 import type { SessionOptions } from '../options.js';
 import { createSession, type DualrecSession } from '../session.js';
 import type { SessionState, StepName } from '../state.js';
@@ -338,7 +338,7 @@ export class DualrecFlowElement extends LitElement {
         return html`${heading}<p>${this.t('id.instruction', { side })}</p>
           <div class="actions">${picker}</div>`;
       case 'not-found':
-        return html`${heading}${preview}<p class="error" role="alert">${this.t('id.notFound')}</p>
+        return html`${heading}${preview}<p class="error" role="alert" data-problem=${view.problem ?? 'no-card'}>${this.t(CARD_PROBLEM_MESSAGES[view.problem ?? 'no-card'], { side })}</p>
           <div class="actions">${picker}</div>`;
       case 'loading':
       case 'reading':
@@ -346,6 +346,7 @@ export class DualrecFlowElement extends LitElement {
       case 'review':
         return html`${heading}${preview}
           <p>${this.t('id.check')}</p>
+          ${view.glareOver.length ? html`<p class="unsure" role="status" data-problem="glare-over-field">${this.t('id.glareOver')}</p>` : nothing}
           <dl class="fields">
             ${view.fields.map(
               (f) => html`<dt>${this.t(f.label)}</dt>
