@@ -10,7 +10,7 @@ import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bytesSource, generateDeviceKey, MemorySink, ZipArchive, ZipWriter } from '@dualrec/evidence';
-import { createKeySet, openIndex } from '@dualrec/server';
+import { createKeySet, createServer, openIndex } from '@dualrec/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   APPLICANT,
@@ -232,6 +232,23 @@ describe('finding 7: an upload URL alone is not a capability', () => {
 });
 
 describe('finding 8: safe defaults', () => {
+  it('refuses to run with the lender keys inside the data folder', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dualrec-attack-keys-'));
+    try {
+      await createKeySet(join(dir, 'data', 'keys'));
+      await expect(
+        createServer({
+          dataDir: join(dir, 'data'),
+          keysDir: join(dir, 'data', 'keys'),
+          port: 0,
+          logLevel: 'silent',
+        }),
+      ).rejects.toMatchObject({ code: 'BAD_USAGE' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('evidence on disk is readable by the server user only (files 0600, folders 0700)', async () => {
     const l = await lender();
     const { grant, deviceKey } = await newDevice(l);
