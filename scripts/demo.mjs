@@ -122,6 +122,9 @@ const lender = await server.createServer({
   port: Number(values.port),
   host: values.host,
   tsa: 'local',
+  // The demo's loan page asks for tickets with no login of its own: open issuance, loudly
+  // logged. A lender wires authorizeTicket to its session instead (docs/server.md).
+  insecureOpenTickets: true,
   static: [
     { prefix: '/dualrec-assets', dir: resolve(repo, 'assets-dist') },
     { prefix: '/', dir: pageDir },

@@ -3,8 +3,10 @@ import { defineConfig } from 'vite';
 
 const repo = resolve(import.meta.dirname, '../..');
 
-// Built into .cache/demo/h5-loan-flow and served by `dualrec serve --static /=…` (one origin with
-// the lender's ticket and upload endpoints and the self-hosted assets at /dualrec-assets/).
+// Built into .cache/demo/h5-loan-flow and served by `pnpm demo` (scripts/demo.mjs) or
+// `dualrec serve --insecure-open-tickets --static /=…` (one origin with the lender's ticket and
+// upload endpoints and the self-hosted assets at /dualrec-assets/). The page has no login of its
+// own, so the demo issues tickets to anyone; a lender wires authorizeTicket (docs/server.md).
 export default defineConfig({
   root: import.meta.dirname,
   publicDir: false,

@@ -14,7 +14,8 @@ export interface LenderServer {
   readonly keysDir: string;
 }
 
-export function useLenderServer(name: string): LenderServer {
+/** `acceptSynthetic`: the spec uploads sample bundles (`writeSampleBundle`), not SDK ones. */
+export function useLenderServer(name: string, options: { acceptSynthetic?: boolean } = {}): LenderServer {
   let dir = '';
   let keysDir = '';
   let server: DualrecServer | null = null;
@@ -28,6 +29,9 @@ export function useLenderServer(name: string): LenderServer {
       port: 0,
       logLevel: 'silent',
       allowedOrigins: [new URL(baseURL as string).origin],
+      // Tests: anyone on loopback may have a ticket (the specs' pages ask with no login).
+      insecureOpenTickets: true,
+      ...(options.acceptSynthetic ? { acceptSynthetic: true } : {}),
     });
     await server.listen();
   });

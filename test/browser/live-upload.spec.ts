@@ -12,7 +12,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bytesSource, openBundle, sha256Hex, verify } from '@dualrec/evidence';
-import { loadLenderKeys } from '@dualrec/server';
+import { loadLenderKeys, receiptOf } from '@dualrec/server';
 import type { Page } from '@playwright/test';
 import { driveFlow } from './flow-driver.js';
 import { useLenderServer } from './lender-server.js';
@@ -181,11 +181,11 @@ test('a reload mid-recording: the next visit finishes the same upload from the s
   const sentBefore = before.reduce((n, s) => n + s.bytes, 0);
   expect(sentBefore).toBeGreaterThan(0);
   expect(heads[0]?.offset).toBe(sentBefore);
-  const receipt = (await (await fetch(`${lender.server.url}/v1/uploads/${id}/receipt`)).json()) as {
-    bundleSha256: string;
-    sessionId: string;
-    size: number;
-  };
+  // The receipt as the lender's index holds it (over HTTP it needs the upload's secret, which
+  // only the page has).
+  const filed = await lender.server.index.getBundle(id);
+  if (!filed) throw new Error(`no bundle record for upload ${id}`);
+  const receipt = receiptOf(filed);
   expect(receipt.sessionId).toBe(recovered.sessionId);
   const stored = await storedBundle(id);
   expect(after.reduce((n, s) => n + s.bytes, 0)).toBe(stored.length - sentBefore); // nothing twice

@@ -27,7 +27,7 @@ import { expect, test } from './test.js';
 const CHUNK = 64 * 1024;
 const RELOAD_AFTER_ACKS = 4;
 
-const lender = useLenderServer('upload-queue');
+const lender = useLenderServer('upload-queue', { acceptSynthetic: true });
 
 /** A real ~1 MB bundle for a ticket this server issued. */
 async function makeBundle() {

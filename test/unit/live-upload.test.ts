@@ -117,7 +117,14 @@ describe('live upload', () => {
     dir = await mkdtemp(join(tmpdir(), 'dualrec-live-'));
     const keysDir = join(dir, 'keys');
     await createKeySet(keysDir);
-    server = await createServer({ dataDir: join(dir, 'data'), keysDir, port: 0, logLevel: 'silent' });
+    server = await createServer({
+      dataDir: join(dir, 'data'),
+      keysDir,
+      port: 0,
+      logLevel: 'silent',
+      insecureOpenTickets: true,
+      acceptSynthetic: true,
+    });
     await server.listen();
     proxy = await startProxy(server.url);
   });

@@ -122,6 +122,8 @@ export const suite: BenchSuite = {
           keysDir: join(dir, 'keys'),
           port: 0,
           logger: pino({ level: 'silent' }),
+          insecureOpenTickets: true,
+          acceptSynthetic: true,
         });
         await server.listen();
         jobs = await makeJobs(server);

@@ -18,6 +18,8 @@ export interface TicketRecord {
   scriptId: string;
   jkt: string;
   applicationRef: string;
+  /** Who the lender issued it to (`authorizeTicket`'s `subject`); absent for open issuance. */
+  subject?: string;
   issuedAt: string;
   expiresAt: string;
   /** The upload that used the nonce; null while unused. */
@@ -31,6 +33,14 @@ export interface UploadRecord {
   nonce: string;
   /** When this server accepted the ticket and created the upload (the server's clock, ISO 8601). */
   createdAt: string;
+  /**
+   * Write-ahead state of filing: when the last byte arrived and receiving began (the server's
+   * clock). Set before any filing step; an upload with `finishedAt` and no bundle record was
+   * interrupted (a crash) and is received again by the start-up sweep.
+   */
+  finishedAt?: string;
+  /** SHA-256 (hex) of the upload's secret (its capability, sent by the client at creation). */
+  secretSha256?: string;
 }
 
 /** The one live upload a ticket is bound to (a second creation with the ticket is refused). */
@@ -67,6 +77,13 @@ export interface BundleIndex {
   /** Records which ticket an upload was created with, and when (see receive.ts: expiry at receipt). */
   addUpload(upload: UploadRecord): Promise<void>;
   getUpload(uploadId: string): Promise<UploadRecord | null>;
+  /** Write-ahead: marks the upload's bytes complete and its filing begun (kept when already set). */
+  markFinished(uploadId: string, at: string): Promise<void>;
+  /**
+   * Uploads with no bundle record yet (unfinished, or finished and not filed because the server
+   * stopped in between), newest first (default at most 10 000).
+   */
+  listUnfiled(limit?: number): Promise<UploadRecord[]>;
   /**
    * Binds the ticket to `uploadId`; false when it is already bound to an upload (one conditional
    * INSERT, so two instances racing with the same ticket cannot both bind it).
@@ -76,6 +93,11 @@ export interface BundleIndex {
   /** Frees the ticket from `uploadId` (that upload is gone, or its bundle failed verification). */
   releaseBinding(nonce: string, uploadId: string): Promise<void>;
   putBundle(bundle: BundleRecord): Promise<void>;
+  /**
+   * Files the bundle record unless one exists for the upload (a conditional INSERT): true when
+   * this call wrote it. Receiving twice (a sweep after a crash, two instances) keeps the first.
+   */
+  insertBundle(bundle: BundleRecord): Promise<boolean>;
   getBundle(uploadId: string): Promise<BundleRecord | null>;
   listBundles(options?: { status?: BundleStatus; limit?: number }): Promise<BundleRecord[]>;
   /** Throws when the index cannot be reached (readiness). */
@@ -120,6 +142,15 @@ const SCHEMA = [
   )`,
 ];
 
+/** Columns added after a table was first made: added to an existing index when missing. */
+const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] = [
+  { table: 'uploads', column: 'finished_at', type: 'TEXT' },
+  { table: 'tickets', column: 'subject', type: 'TEXT' },
+  { table: 'uploads', column: 'secret_sha256', type: 'TEXT' },
+  // NULL for bundles filed before the manifest's own hash was recorded.
+  { table: 'bundles', column: 'manifest_sha256', type: 'TEXT' },
+];
+
 type Row = Record<string, unknown>;
 
 function ticketFrom(row: Row | undefined): TicketRecord | null {
@@ -134,13 +165,22 @@ function ticketFrom(row: Row | undefined): TicketRecord | null {
     issuedAt: String(row.issued_at),
     expiresAt: String(row.expires_at),
     usedBy: row.used_by === null || row.used_by === undefined ? null : String(row.used_by),
+    ...(row.subject !== null && row.subject !== undefined ? { subject: String(row.subject) } : {}),
   };
 }
 
 function uploadFrom(row: Row | undefined): UploadRecord | null {
   if (!row) return null;
-  return { uploadId: String(row.upload_id), nonce: String(row.nonce), createdAt: String(row.created_at) };
+  return {
+    uploadId: String(row.upload_id),
+    nonce: String(row.nonce),
+    createdAt: String(row.created_at),
+    ...(row.finished_at ? { finishedAt: String(row.finished_at) } : {}),
+    ...(row.secret_sha256 ? { secretSha256: String(row.secret_sha256) } : {}),
+  };
 }
+
+const UPLOAD_COLUMNS = 'upload_id, nonce, created_at, finished_at, secret_sha256';
 
 function bindingFrom(row: Row | undefined): TicketBinding | null {
   if (!row) return null;
@@ -167,7 +207,7 @@ function bundleFrom(row: Row | undefined): BundleRecord | null {
 }
 
 const TICKET_COLUMNS =
-  'nonce, session_id, lender_id, script_id, jkt, application_ref, issued_at, expires_at, used_by';
+  'nonce, session_id, lender_id, script_id, jkt, application_ref, issued_at, expires_at, used_by, subject';
 const BUNDLE_COLUMNS =
   'upload_id, session_id, status, bundle_sha256, size, received_at, reasons, location, timestamp_json, manifest_sha256';
 
@@ -182,6 +222,7 @@ function ticketValues(t: TicketRecord): unknown[] {
     t.issuedAt,
     t.expiresAt,
     t.usedBy,
+    t.subject ?? null,
   ];
 }
 
@@ -204,11 +245,15 @@ function bundleValues(b: BundleRecord): unknown[] {
 function statements(p: (n: number) => string) {
   const list = (count: number) => Array.from({ length: count }, (_, i) => p(i + 1)).join(', ');
   return {
-    addTicket: `INSERT INTO tickets (${TICKET_COLUMNS}) VALUES (${list(9)})`,
+    addTicket: `INSERT INTO tickets (${TICKET_COLUMNS}) VALUES (${list(10)})`,
     getTicket: `SELECT ${TICKET_COLUMNS} FROM tickets WHERE nonce = ${p(1)}`,
     claimNonce: `UPDATE tickets SET used_by = ${p(1)} WHERE nonce = ${p(2)} AND (used_by IS NULL OR used_by = ${p(3)})`,
-    addUpload: `INSERT INTO uploads (upload_id, nonce, created_at) VALUES (${list(3)})`,
-    getUpload: `SELECT upload_id, nonce, created_at FROM uploads WHERE upload_id = ${p(1)}`,
+    addUpload: `INSERT INTO uploads (upload_id, nonce, created_at, secret_sha256) VALUES (${list(4)})`,
+    getUpload: `SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE upload_id = ${p(1)}`,
+    markFinished: `UPDATE uploads SET finished_at = ${p(1)} WHERE upload_id = ${p(2)} AND finished_at IS NULL`,
+    listUnfiled: `SELECT ${UPLOAD_COLUMNS.replace(/(\w+)/g, 'u.$1')} FROM uploads u
+      LEFT JOIN bundles b ON b.upload_id = u.upload_id WHERE b.upload_id IS NULL
+      ORDER BY u.created_at DESC LIMIT ${p(1)}`,
     bindTicket: `INSERT INTO ticket_bindings (nonce, upload_id, bound_at) VALUES (${list(3)}) ON CONFLICT (nonce) DO NOTHING`,
     getBinding: `SELECT nonce, upload_id, bound_at FROM ticket_bindings WHERE nonce = ${p(1)}`,
     releaseBinding: `DELETE FROM ticket_bindings WHERE nonce = ${p(1)} AND upload_id = ${p(2)}`,
@@ -217,6 +262,7 @@ function statements(p: (n: number) => string) {
         bundle_sha256 = excluded.bundle_sha256, size = excluded.size, received_at = excluded.received_at,
         reasons = excluded.reasons, location = excluded.location, timestamp_json = excluded.timestamp_json,
         manifest_sha256 = excluded.manifest_sha256`,
+    insertBundle: `INSERT INTO bundles (${BUNDLE_COLUMNS}) VALUES (${list(10)}) ON CONFLICT (upload_id) DO NOTHING`,
     getBundle: `SELECT ${BUNDLE_COLUMNS} FROM bundles WHERE upload_id = ${p(1)}`,
     listAll: `SELECT ${BUNDLE_COLUMNS} FROM bundles ORDER BY received_at DESC LIMIT ${p(1)}`,
     listStatus: `SELECT ${BUNDLE_COLUMNS} FROM bundles WHERE status = ${p(1)} ORDER BY received_at DESC LIMIT ${p(2)}`,
@@ -233,10 +279,10 @@ export async function openSqliteIndex(path: string): Promise<BundleIndex> {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   for (const sql of SCHEMA) db.exec(sql);
-  // Indexes made before manifest_sha256 existed get the column (NULL for their old rows).
-  const columns = db.prepare('PRAGMA table_info(bundles)').all() as { name: string }[];
-  if (!columns.some((c) => c.name === 'manifest_sha256'))
-    db.exec('ALTER TABLE bundles ADD COLUMN manifest_sha256 TEXT');
+  for (const { table, column, type } of ADDED_COLUMNS) {
+    const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+    if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
   // The index names applicants' application references: readable by the server's user only.
   for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
   const q = statements(() => '?');
@@ -246,6 +292,9 @@ export async function openSqliteIndex(path: string): Promise<BundleIndex> {
     claimNonce: db.prepare(q.claimNonce),
     addUpload: db.prepare(q.addUpload),
     getUpload: db.prepare(q.getUpload),
+    markFinished: db.prepare(q.markFinished),
+    listUnfiled: db.prepare(q.listUnfiled),
+    insertBundle: db.prepare(q.insertBundle),
     bindTicket: db.prepare(q.bindTicket),
     getBinding: db.prepare(q.getBinding),
     releaseBinding: db.prepare(q.releaseBinding),
@@ -266,10 +315,19 @@ export async function openSqliteIndex(path: string): Promise<BundleIndex> {
       return prepared.claimNonce.run(uploadId, nonce, uploadId).changes === 1;
     },
     async addUpload(u) {
-      prepared.addUpload.run(u.uploadId, u.nonce, u.createdAt);
+      prepared.addUpload.run(u.uploadId, u.nonce, u.createdAt, u.secretSha256 ?? null);
     },
     async getUpload(uploadId) {
       return uploadFrom(prepared.getUpload.get(uploadId) as Row | undefined);
+    },
+    async markFinished(uploadId, at) {
+      prepared.markFinished.run(at, uploadId);
+    },
+    async listUnfiled(limit = 10_000) {
+      return (prepared.listUnfiled.all(limit) as Row[]).map((r) => uploadFrom(r) as UploadRecord);
+    },
+    async insertBundle(b) {
+      return prepared.insertBundle.run(...bundleValues(b)).changes === 1;
     },
     async bindTicket(b) {
       return prepared.bindTicket.run(b.nonce, b.uploadId, b.boundAt).changes === 1;
@@ -307,7 +365,8 @@ export async function openPostgresIndex(url: string): Promise<BundleIndex> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   try {
     for (const sql of SCHEMA) await pool.query(sql);
-    await pool.query('ALTER TABLE bundles ADD COLUMN IF NOT EXISTS manifest_sha256 TEXT');
+    for (const { table, column, type } of ADDED_COLUMNS)
+      await pool.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${column} ${type}`);
   } catch (cause) {
     await pool.end().catch(() => undefined);
     throw new DualrecError('BAD_USAGE', {
@@ -328,10 +387,19 @@ export async function openPostgresIndex(url: string): Promise<BundleIndex> {
       return (await pool.query(q.claimNonce, [uploadId, nonce, uploadId])).rowCount === 1;
     },
     async addUpload(u) {
-      await pool.query(q.addUpload, [u.uploadId, u.nonce, u.createdAt]);
+      await pool.query(q.addUpload, [u.uploadId, u.nonce, u.createdAt, u.secretSha256 ?? null]);
     },
     async getUpload(uploadId) {
       return uploadFrom((await pool.query(q.getUpload, [uploadId])).rows[0]);
+    },
+    async markFinished(uploadId, at) {
+      await pool.query(q.markFinished, [at, uploadId]);
+    },
+    async listUnfiled(limit = 10_000) {
+      return (await pool.query(q.listUnfiled, [limit])).rows.map((r) => uploadFrom(r) as UploadRecord);
+    },
+    async insertBundle(b) {
+      return (await pool.query(q.insertBundle, bundleValues(b))).rowCount === 1;
     },
     async bindTicket(b) {
       return (await pool.query(q.bindTicket, [b.nonce, b.uploadId, b.boundAt])).rowCount === 1;

@@ -36,11 +36,15 @@ export {
   type Receipt,
   type ServerOptions,
   TICKET_PATH,
+  type TicketAuthorization,
+  type TicketAuthorizationRequest,
+  type TicketRefusal,
   UPLOAD_PATH,
 } from './server.js';
 export { resolveStatic, type StaticMount } from './static-files.js';
 export {
   DEFAULT_CLOCK_SKEW_SECONDS,
+  isApplicationRef,
   type MintTicketOptions,
   mintTicket,
   parseTicketRequest,

@@ -89,6 +89,8 @@ describe.skipIf(!pgAvailable)('several instances on one PostgreSQL index', () =>
         keysDir,
         port: 0,
         logger: pino({ level: 'silent' }),
+        insecureOpenTickets: true,
+        acceptSynthetic: true,
         db: postgres.url,
       });
       await s.listen();

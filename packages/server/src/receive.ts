@@ -5,6 +5,14 @@
  * verified, never by one that failed — time-stamp the manifest signature, and file the bundle as
  * received or in quarantine with the reasons. Nothing is ever deleted here: an invalid bundle is
  * evidence of something too.
+ *
+ * Crash safety: receiving is idempotent and recoverable. The upload is marked finished in the
+ * index (write-ahead) before any filing step; every step after it can run again for the same
+ * upload (the nonce claim accepts the upload that already holds it, filing a link or copy that
+ * exists is a no-op, reasons and tokens are rewritten) and the bundle record is one conditional
+ * INSERT, so the first receipt written is the one that stays. A server killed anywhere in
+ * between receives the upload again at start-up (server.ts, `recoverUploads`) or when the
+ * device asks for its receipt.
  */
 import { readFile } from 'node:fs/promises';
 import {
@@ -33,6 +41,11 @@ export interface ReceiveContext {
   now?: () => Date;
   /** Tolerance for the ticket's validity window against this server's clock (default 60 s). */
   clockSkewSeconds?: number;
+  /**
+   * File bundles whose manifest says `synthetic: true` (made by `dualrec sample`) as valid.
+   * Default false: they are quarantined with `SYNTHETIC_REFUSED`, and do not use the nonce up.
+   */
+  acceptSynthetic?: boolean;
 }
 
 export interface ReceiveInput {
@@ -45,6 +58,8 @@ export async function receiveBundle(context: ReceiveContext, input: ReceiveInput
   const existing = await context.index.getBundle(input.uploadId);
   if (existing) return receiptOf(existing);
   const receivedAt = (context.now?.() ?? new Date()).toISOString();
+  // Write-ahead: from here on the upload is known to be complete and not yet filed.
+  await context.index.markFinished(input.uploadId, receivedAt);
   const { storage } = context;
   const bundleSha256 = await storage.uploadSha256(input.uploadId);
   const source = await storage.openUpload(input.uploadId);
@@ -64,6 +79,10 @@ export async function receiveBundle(context: ReceiveContext, input: ReceiveInput
       if (input.declaredSessionId && input.declaredSessionId !== manifest.sessionId)
         reasons.push(
           `SESSION_MISMATCH: uploaded as ${input.declaredSessionId}, the manifest says ${manifest.sessionId}`,
+        );
+      if (manifest.synthetic && !context.acceptSynthetic)
+        reasons.push(
+          'SYNTHETIC_REFUSED: the manifest says this is a synthetic sample bundle; this server does not accept them (acceptSynthetic, --accept-synthetic)',
         );
       const nonce = readTicketUnverified(manifest.ticket)?.claims.nonce;
       const issued = typeof nonce === 'string' ? await context.index.getTicket(nonce) : null;
@@ -140,7 +159,11 @@ export async function receiveBundle(context: ReceiveContext, input: ReceiveInput
     location,
     timestamp,
   };
-  await context.index.putBundle(record);
+  if (!(await context.index.insertBundle(record))) {
+    // Received meanwhile by another instance (or an earlier attempt): its receipt stands.
+    const first = await context.index.getBundle(input.uploadId);
+    if (first) return receiptOf(first);
+  }
   return receiptOf(record);
 }
 

@@ -71,6 +71,8 @@ describe.skipIf(!s3)(`S3 storage: filing from object storage (${s3?.name ?? 'no 
       keysDir,
       port: 0,
       logger: silent,
+      insecureOpenTickets: true,
+      acceptSynthetic: true,
       storage: storageOptions(prefix),
     });
     await server.listen();
@@ -97,6 +99,7 @@ describe.skipIf(!s3)(`S3 storage: filing from object storage (${s3?.name ?? 'no 
         index: server.index,
         ticketKeys: [keys.ticketSigningPublic as never],
         timestamper: tsa,
+        acceptSynthetic: true,
       },
       { uploadId, declaredSessionId: sessionId },
     );
@@ -111,6 +114,8 @@ describe.skipIf(!s3)(`S3 storage: filing from object storage (${s3?.name ?? 'no 
       keysDir,
       port: 0,
       logger: silent,
+      insecureOpenTickets: true,
+      acceptSynthetic: true,
       storage: { ...storageOptions(), bucket: 'no-such-bucket-here' },
     });
     await elsewhere.listen();
@@ -184,7 +189,15 @@ describe.skipIf(!tusRuns)(
     let server: DualrecServer;
     let storage: S3StorageOptions;
     const start = async (port = 0) => {
-      const s = await createServer({ dataDir: join(dir, 'data'), keysDir, port, logger: silent, storage });
+      const s = await createServer({
+        dataDir: join(dir, 'data'),
+        keysDir,
+        port,
+        logger: silent,
+        storage,
+        insecureOpenTickets: true,
+        acceptSynthetic: true,
+      });
       await s.listen();
       return s;
     };
@@ -211,6 +224,8 @@ describe.skipIf(!tusRuns)(
             keysDir,
             port: 0,
             logger: silent,
+            insecureOpenTickets: true,
+            acceptSynthetic: true,
             db: (postgres as TestPostgres).url,
             storage: shared,
           });

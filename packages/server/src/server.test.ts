@@ -81,6 +81,9 @@ describe.each(backends)('server + upload over loopback ($name)', (backend) => {
       keysDir,
       port,
       logger: silent,
+      insecureOpenTickets: true,
+      acceptSynthetic: true,
+      authorizeReceipt: (req) => req.headers.authorization === 'Bearer lender',
       ...(dbUrl ? { db: dbUrl } : {}),
       ...(storage ? { storage } : {}),
     });
@@ -161,9 +164,12 @@ describe.each(backends)('server + upload over loopback ($name)', (backend) => {
       server.tsaCertificate as string,
     );
     expect(other.valid).toBe(false);
-    // GET …/receipt gives the same receipt.
+    // GET …/receipt gives the same receipt to the lender's credential (and to no one without it
+    // or the upload's secret).
+    const receiptUrl = `${server.url}/v1/uploads/${receipt.uploadId}/receipt`;
+    expect((await fetch(receiptUrl)).status).toBe(403);
     const again = (await (
-      await fetch(`${server.url}/v1/uploads/${receipt.uploadId}/receipt`)
+      await fetch(receiptUrl, { headers: { authorization: 'Bearer lender' } })
     ).json()) as Receipt;
     expect(again).toEqual(receipt);
   });

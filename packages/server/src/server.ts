@@ -1,7 +1,8 @@
 /**
  * The lender's receiving server (`dualrec serve`):
  *
- *   POST /v1/tickets                 { jkt, scriptId, applicationRef } → 201 ticket grant
+ *   POST /v1/tickets                 { jkt, scriptId } → 201 ticket grant, for whom the lender's
+ *                                    `authorizeTicket` hook says (or anyone, insecureOpenTickets)
  *   /v1/uploads/…                    tus 1.0 (creation, creation-defer-length, termination)
  *   GET  /v1/uploads/<id>/receipt    the receipt, once the upload finished (also sent as the
  *                                    `Dualrec-Receipt` header of the final PATCH)
@@ -13,6 +14,8 @@
  * so nobody can fill the disk with arbitrary files. CORS is allowed for the configured H5
  * origins only (none by default: same origin).
  */
+
+import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -30,10 +33,10 @@ import {
   type PublicJwk,
   toBase64Url,
 } from '@dualrec/evidence';
-import { RECEIPT_HEADER, type Receipt } from '@dualrec/upload';
+import { RECEIPT_HEADER, type Receipt, UPLOAD_SECRET_HEADER, UPLOAD_SECRET_METADATA } from '@dualrec/upload';
 import { type Locker, Server as TusServer } from '@tus/server';
 import pino, { type Logger } from 'pino';
-import { type BundleIndex, openIndex } from './bundle-index.js';
+import { type BundleIndex, openIndex, type UploadRecord } from './bundle-index.js';
 import { type BundleStorage, diskStorage, type S3StorageOptions, s3Storage } from './bundle-storage.js';
 import { KEY_FILES, keysInsideData, loadLenderKeys, requireKey } from './keys.js';
 import { PgLocker } from './pg-locker.js';
@@ -41,6 +44,7 @@ import { receiptOf, receiveBundle } from './receive.js';
 import { type StaticMount, serveStatic } from './static-files.js';
 import {
   DEFAULT_CLOCK_SKEW_SECONDS,
+  isApplicationRef,
   mintTicket,
   parseTicketRequest,
   ticketWindowProblem,
@@ -49,6 +53,35 @@ import { httpTsa, LocalTsa, type Timestamper } from './timestamp.js';
 
 export const UPLOAD_PATH = '/v1/uploads';
 export const TICKET_PATH = '/v1/tickets';
+
+/** What `authorizeTicket` is shown of a ticket request (the body is checked before it is called). */
+export interface TicketAuthorizationRequest {
+  /** The HTTP request: read your session cookie or `authorization` header from it. */
+  request: IncomingMessage;
+  /** The request's headers (lower-case names), as `request.headers`. */
+  headers: IncomingMessage['headers'];
+  /** The `Origin` header, already checked to be this server's or one of `allowedOrigins`; null when absent. */
+  origin: string | null;
+  /** RFC 7638 thumbprint of the device key the ticket will be bound to. */
+  jkt: string;
+  scriptId: string;
+  /** The application reference the page asked for (the caller's word: check it, or ignore it). */
+  requestedApplicationRef: string | null;
+}
+
+/** A yes from `authorizeTicket`: the ticket is for this application, issued to this subject. */
+export interface TicketAuthorization {
+  /** The lender's loan application reference, as the lender's own session knows it. */
+  applicationRef: string;
+  /** Who the ticket is issued to (a user or session id of the lender's): kept in the index, logged. */
+  subject: string;
+}
+
+/** A no from `authorizeTicket`: the reason goes back to the caller, with 401 (default) or 403. */
+export interface TicketRefusal {
+  refuse: string;
+  status?: 401 | 403;
+}
 
 export interface ServerOptions {
   /** Folder for uploads, bundles, quarantine, the SQLite index and the local TSA. */
@@ -75,6 +108,47 @@ export interface ServerOptions {
   locker?: Locker;
   /** `sqlite:PATH` (default `sqlite:<dataDir>/index.sqlite`) or `postgres://…`. */
   db?: string;
+  /**
+   * Who may get a session ticket, and for which loan application: the lender wires this to its
+   * own login or session. Called for every `POST /v1/tickets` whose body, content type and
+   * `Origin` passed the checks; it returns `{ applicationRef, subject }` to issue the ticket, or
+   * `{ refuse }` (401 by default, or 403). Without it (and without `insecureOpenTickets`)
+   * the endpoint refuses every request with 403: a ticket lets its holder file evidence for an
+   * application, so issuing them is the lender's decision. The `applicationRef` in the body is
+   * only the page's request; the hook's answer is what the index records.
+   *
+   * @example
+   * ```ts
+   * await createServer({
+   *   dataDir, keysDir,
+   *   async authorizeTicket({ headers }) {
+   *     const session = await mySessions.fromCookie(headers.cookie); // your own login
+   *     if (!session) return { refuse: 'not signed in' };
+   *     return { applicationRef: session.loanApplicationId, subject: session.userId };
+   *   },
+   * });
+   * ```
+   */
+  authorizeTicket?: (
+    request: TicketAuthorizationRequest,
+  ) => TicketAuthorization | TicketRefusal | Promise<TicketAuthorization | TicketRefusal>;
+  /**
+   * INSECURE, demos and tests only: issue a ticket to anyone who asks, for the `applicationRef`
+   * in the body (`dualrec serve --insecure-open-tickets`). Anyone who can reach the server can
+   * then start sessions for any application. Logged as a warning at start-up.
+   */
+  insecureOpenTickets?: boolean;
+  /**
+   * File synthetic sample bundles (`dualrec sample`, `manifest.synthetic: true`) as valid
+   * (default false: quarantined with SYNTHETIC_REFUSED). Trials only (`--accept-synthetic`).
+   */
+  acceptSynthetic?: boolean;
+  /**
+   * A lender credential for `GET /v1/uploads/<id>/receipt` (back office, support tools): return
+   * true to let this request read any receipt without the upload's secret. Default: none; the
+   * index (`dualrec bundles`) is the lender's own way in.
+   */
+  authorizeReceipt?: (request: IncomingMessage) => boolean | Promise<boolean>;
   /** Lender id written into tickets (default "dualrec-demo-lender"). */
   lenderId?: string;
   /** H5 origins allowed to call the API from another origin (default none: same origin only). */
@@ -120,11 +194,41 @@ export interface DualrecServer {
   readonly storage: BundleStorage;
   /** The local TSA's certificate (PEM), to verify time-stamps with; null for an external TSA. */
   readonly tsaCertificate: string | null;
+  /**
+   * Receives every upload whose bytes are complete but that has no bundle record (the server
+   * stopped between the last byte and the receipt). `listen()` runs it once in the background;
+   * it is safe to run at any time, on any instance (receiving is idempotent).
+   */
+  recoverUploads(): Promise<{ received: number }>;
   listen(): Promise<void>;
   close(): Promise<void>;
 }
 
 const MAX_JSON_BYTES = 4096;
+
+const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** Why `presented` is not the secret whose SHA-256 is `expected`, or null when it is. */
+function capabilityProblem(
+  expected: string | undefined,
+  presented: string | null | undefined,
+): string | null {
+  if (!expected) return 'this upload was created without an upload secret and cannot be used';
+  if (!presented) return `the ${UPLOAD_SECRET_HEADER} header is required for this upload`;
+  const a = Buffer.from(sha256Hex(presented), 'hex');
+  const b = Buffer.from(expected, 'hex');
+  if (a.length !== b.length || !timingSafeEqual(a, b)) return `wrong ${UPLOAD_SECRET_HEADER} for this upload`;
+  return null;
+}
+
+/** Whether `origin` (the Origin header) names the host the request was sent to. */
+function sameOrigin(origin: string, req: IncomingMessage): boolean {
+  try {
+    return new URL(origin).host === (req.headers.host ?? '').toLowerCase();
+  } catch {
+    return false;
+  }
+}
 
 function sendJson(
   res: ServerResponse,
@@ -167,7 +271,15 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
     if (value !== undefined && !(Number.isFinite(value) && value >= min))
       throw new DualrecError('BAD_USAGE', { detail: `${name} must be a number ≥ ${min}` });
   }
+  if (options.authorizeTicket && options.insecureOpenTickets)
+    throw new DualrecError('BAD_USAGE', {
+      detail: 'authorizeTicket and insecureOpenTickets exclude each other',
+    });
   const log = options.logger ?? pino({ name: 'dualrec-server', level: options.logLevel ?? 'info' });
+  if (options.insecureOpenTickets)
+    log.warn(
+      'INSECURE: open ticket issuance (insecureOpenTickets): anyone who reaches this server can get a ticket for any application. Demos and tests only.',
+    );
   const dataDir = resolve(options.dataDir);
   if (keysInsideData(options.keysDir, dataDir))
     throw new DualrecError('BAD_USAGE', {
@@ -215,13 +327,20 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
     relativeLocation: true,
     maxSize: maxBundleBytes,
     allowedOrigins,
+    allowedHeaders: [UPLOAD_SECRET_HEADER],
     exposedHeaders: [RECEIPT_HEADER],
     disableTerminationForFinishedUploads: true,
     async onUploadCreate(_req, upload) {
       const ticket = upload.metadata?.ticket;
       const sessionId = upload.metadata?.sessionId;
+      const secret = upload.metadata?.[UPLOAD_SECRET_METADATA];
       if (!ticket || !sessionId)
         throw { status_code: 400, body: 'Upload-Metadata must carry "ticket" and "sessionId"\n' };
+      if (!secret || !/^[A-Za-z0-9_-]{43,128}$/.test(secret))
+        throw {
+          status_code: 400,
+          body: `Upload-Metadata must carry "${UPLOAD_SECRET_METADATA}" (43-128 base64url characters): the upload's capability\n`,
+        };
       const check = await checkTicketSignature(ticket, [ticketPublic]);
       if (!check.ok) throw { status_code: 403, body: `the ticket is not valid: ${check.detail}\n` };
       const { claims } = check;
@@ -246,16 +365,22 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
         uploadId: upload.id,
         nonce: issued.nonce,
         createdAt: new Date(at).toISOString(),
+        // Only its hash is kept; the metadata returned below drops the ticket and the secret.
+        secretSha256: sha256Hex(secret),
       });
       log.info({ uploadId: upload.id, sessionId, size: upload.size ?? null }, 'upload created');
       return { metadata: { sessionId } };
     },
     async onIncomingRequest(req, uploadId) {
+      if (req.method === 'POST') return;
+      // The upload capability: HEAD, PATCH and DELETE need the secret sent at creation.
+      const record = await index.getUpload(uploadId);
+      if (!record) throw { status_code: 404, body: 'no such upload\n' };
+      const problem = capabilityProblem(record.secretSha256, req.headers.get(UPLOAD_SECRET_HEADER));
+      if (problem) throw { status_code: 403, body: `${problem}\n` };
       // An upload whose ticket has since been used by, or bound to, another upload takes no more
       // bytes: one ticket, one bundle.
       if (req.method !== 'PATCH') return;
-      const record = await index.getUpload(uploadId);
-      if (!record) return;
       const ticket = await index.getTicket(record.nonce);
       if (ticket?.usedBy && ticket.usedBy !== uploadId)
         throw { status_code: 403, body: `the ticket of this upload was used by upload ${ticket.usedBy}\n` };
@@ -267,28 +392,94 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
         };
     },
     async onUploadFinish(_req, upload) {
-      const receipt = await receiveBundle(
-        { storage, index, ticketKeys: [ticketPublic], timestamper, now, clockSkewSeconds },
-        {
-          uploadId: upload.id,
-          declaredSessionId: upload.metadata?.sessionId ?? null,
-        },
-      );
-      log.info(
-        {
-          uploadId: upload.id,
-          sessionId: receipt.sessionId,
-          verdict: receipt.verdict,
-          reasons: receipt.reasons,
-          sha256: receipt.bundleSha256,
-        },
-        receipt.verdict === 'valid' ? 'bundle received' : 'bundle quarantined',
-      );
+      const receipt = await receiveOnce(upload.id, upload.metadata?.sessionId ?? null);
       return {
         headers: { [RECEIPT_HEADER]: toBase64Url(new TextEncoder().encode(JSON.stringify(receipt))) },
       };
     },
   });
+
+  /** One receive at a time per upload in this process (the final PATCH, the sweep, a receipt GET). */
+  const receiving = new Map<string, Promise<Receipt>>();
+  const receiveOnce = (uploadId: string, declaredSessionId: string | null): Promise<Receipt> => {
+    let job = receiving.get(uploadId);
+    if (!job) {
+      job = receiveBundle(
+        {
+          storage,
+          index,
+          ticketKeys: [ticketPublic],
+          timestamper,
+          now,
+          clockSkewSeconds,
+          acceptSynthetic: options.acceptSynthetic === true,
+        },
+        { uploadId, declaredSessionId },
+      )
+        .then((receipt) => {
+          log.info(
+            {
+              uploadId,
+              sessionId: receipt.sessionId,
+              verdict: receipt.verdict,
+              reasons: receipt.reasons,
+              sha256: receipt.bundleSha256,
+            },
+            receipt.verdict === 'valid' ? 'bundle received' : 'bundle quarantined',
+          );
+          return receipt;
+        })
+        .finally(() => receiving.delete(uploadId));
+      receiving.set(uploadId, job);
+    }
+    return job;
+  };
+
+  /**
+   * Receives an upload the index knows whose bytes are all stored but which has no bundle record
+   * (a crash after the last byte); null when it is not complete (or gone).
+   */
+  const recoverUpload = async (record: UploadRecord): Promise<Receipt | null> => {
+    let stored: Awaited<ReturnType<typeof storage.datastore.getUpload>>;
+    try {
+      stored = await storage.datastore.getUpload(record.uploadId);
+    } catch (error) {
+      const status = (error as { status_code?: number }).status_code;
+      if (status === 404 || status === 410) return null;
+      throw error;
+    }
+    if (stored.size === undefined || stored.offset !== stored.size) return null;
+    return receiveOnce(record.uploadId, stored.metadata?.sessionId ?? null);
+  };
+
+  let recovery: Promise<{ received: number }> | null = null;
+  const recoverUploads = (): Promise<{ received: number }> => {
+    recovery ??= (async () => {
+      let received = 0;
+      for (const record of await index.listUnfiled()) {
+        try {
+          const receipt = await recoverUpload(record);
+          if (receipt) {
+            received++;
+            log.warn(
+              {
+                uploadId: record.uploadId,
+                verdict: receipt.verdict,
+                interruptedAt: record.finishedAt ?? null,
+              },
+              'finished upload received after a restart',
+            );
+          }
+        } catch (error) {
+          log.error({ err: error, uploadId: record.uploadId }, 'recovering an upload failed');
+        }
+      }
+      return { received };
+    })().finally(() => {
+      recovery = null;
+    });
+    return recovery;
+  };
 
   /**
    * One ticket, one live upload: binds the ticket to `uploadId`, or refuses (403) while the upload
@@ -322,7 +513,7 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
     return {
       'access-control-allow-origin': origin,
       'access-control-allow-methods': 'GET, POST, OPTIONS',
-      'access-control-allow-headers': 'content-type',
+      'access-control-allow-headers': `content-type, ${UPLOAD_SECRET_HEADER.toLowerCase()}`,
       vary: 'Origin',
     };
   };
@@ -333,17 +524,114 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
     ...options.staticHeaders,
   };
 
+  /**
+   * POST /v1/tickets. CSRF: only `application/json` bodies (a cross-site page cannot send one
+   * without a CORS preflight, which only `allowedOrigins` pass), and an `Origin`, when the
+   * browser sends one, must be this server's own or an allowed one. Then the lender's
+   * `authorizeTicket` decides (or, for demos, `insecureOpenTickets`).
+   */
+  const issueTicket = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const cors = corsHeaders(req);
+    const refuse = (status: number, error: string) => {
+      log.warn({ status, origin: req.headers.origin ?? null, error }, 'ticket refused');
+      return sendJson(res, status, { error }, cors);
+    };
+    const origin = req.headers.origin ?? null;
+    if (origin !== null && !sameOrigin(origin, req) && !allowedOrigins.includes(origin))
+      return refuse(403, `requests from ${origin} are not allowed (allowedOrigins, --origin)`);
+    const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (mediaType !== 'application/json')
+      return refuse(415, 'the body must be sent as content-type: application/json');
+    if (!options.authorizeTicket && !options.insecureOpenTickets)
+      return refuse(
+        403,
+        'ticket issuance is not enabled on this server (authorizeTicket; --insecure-open-tickets for demos)',
+      );
+    let request: ReturnType<typeof parseTicketRequest>;
+    try {
+      request = parseTicketRequest(await readJson(req));
+    } catch (error) {
+      if (isDualrecError(error) && error.code === 'BAD_USAGE')
+        return refuse(400, error.detail ?? error.message);
+      throw error;
+    }
+    let decision: TicketAuthorization;
+    if (options.authorizeTicket) {
+      const answer = await options.authorizeTicket({
+        request: req,
+        headers: req.headers,
+        origin,
+        jkt: request.jkt,
+        scriptId: request.scriptId,
+        requestedApplicationRef: request.applicationRef,
+      });
+      if (!answer || typeof answer !== 'object' || 'refuse' in answer) {
+        const refusal = (answer as TicketRefusal | null) ?? { refuse: 'refused' };
+        return refuse(refusal.status === 403 ? 403 : 401, String(refusal.refuse || 'refused'));
+      }
+      if (!isApplicationRef(answer.applicationRef) || typeof answer.subject !== 'string' || !answer.subject)
+        throw new DualrecError('BAD_USAGE', {
+          detail: 'authorizeTicket must return { applicationRef (1-128 letters, digits, ._:/-), subject }',
+        });
+      decision = { applicationRef: answer.applicationRef, subject: answer.subject.slice(0, 256) };
+    } else {
+      if (!request.applicationRef) return refuse(400, '"applicationRef" is required');
+      decision = { applicationRef: request.applicationRef, subject: '' };
+    }
+    const grant = await mintTicket({
+      index,
+      lenderId,
+      signingKey,
+      recipients: [recipient],
+      jkt: request.jkt,
+      scriptId: request.scriptId,
+      applicationRef: decision.applicationRef,
+      ...(decision.subject ? { subject: decision.subject } : {}),
+      ...(options.ticketTtlSeconds ? { ttlSeconds: options.ticketTtlSeconds } : {}),
+      now: now().getTime(),
+    });
+    log.info(
+      {
+        sessionId: grant.sessionId,
+        scriptId: request.scriptId,
+        subject: decision.subject || null,
+        open: !options.authorizeTicket,
+      },
+      'ticket issued',
+    );
+    return sendJson(res, 201, grant, cors);
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     if (path === UPLOAD_PATH || path.startsWith(`${UPLOAD_PATH}/`)) {
       const receiptMatch = /^\/v1\/uploads\/([A-Za-z0-9_-]+)\/receipt$/.exec(path);
       if (receiptMatch && req.method === 'GET') {
-        const record = await index.getBundle(receiptMatch[1] as string);
-        if (!record)
-          return sendJson(res, 404, { error: 'no receipt (yet) for this upload' }, corsHeaders(req));
-        return sendJson(res, 200, receiptOf(record), corsHeaders(req));
+        const uploadId = receiptMatch[1] as string;
+        const upload = await index.getUpload(uploadId);
+        const secret = req.headers[UPLOAD_SECRET_HEADER.toLowerCase()];
+        const lender = options.authorizeReceipt ? await options.authorizeReceipt(req) : false;
+        if (!lender) {
+          if (!upload) return sendJson(res, 404, { error: 'no such upload' }, corsHeaders(req));
+          const problem = capabilityProblem(upload.secretSha256, typeof secret === 'string' ? secret : null);
+          if (problem) return sendJson(res, 403, { error: problem }, corsHeaders(req));
+        }
+        const record = await index.getBundle(uploadId);
+        if (record) return sendJson(res, 200, receiptOf(record), corsHeaders(req));
+        // Complete but never filed (the server stopped after the last byte): receive it now.
+        const recovered = upload ? await recoverUpload(upload) : null;
+        if (recovered) return sendJson(res, 200, recovered, corsHeaders(req));
+        return sendJson(res, 404, { error: 'no receipt (yet) for this upload' }, corsHeaders(req));
       }
+      // No downloads: a finished bundle is read from the lender's storage, never over this API.
+      if (req.method === 'GET')
+        return sendJson(
+          res,
+          405,
+          { error: 'uploads cannot be downloaded' },
+          { ...corsHeaders(req), allow: 'HEAD, PATCH, DELETE' },
+        );
       await tus.handle(req, res);
       return;
     }
@@ -363,24 +651,7 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
         return void res.end();
       }
       if (req.method !== 'POST') return sendJson(res, 405, { error: 'POST only' }, { allow: 'POST' });
-      try {
-        const request = parseTicketRequest(await readJson(req));
-        const grant = await mintTicket({
-          index,
-          lenderId,
-          signingKey,
-          recipients: [recipient],
-          ...request,
-          ...(options.ticketTtlSeconds ? { ttlSeconds: options.ticketTtlSeconds } : {}),
-          now: now().getTime(),
-        });
-        log.info({ sessionId: grant.sessionId, scriptId: request.scriptId }, 'ticket issued');
-        return sendJson(res, 201, grant, corsHeaders(req));
-      } catch (error) {
-        if (isDualrecError(error) && error.code === 'BAD_USAGE')
-          return sendJson(res, 400, { error: error.detail }, corsHeaders(req));
-        throw error;
-      }
+      return issueTicket(req, res);
     }
     if (options.static && (await serveStatic(options.static, req, res, path, staticHeaders))) return;
     sendJson(res, 404, { error: 'not found' });
@@ -396,6 +667,7 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
     dataDir,
     storage,
     tsaCertificate: timestamper?.certificatePath ?? null,
+    recoverUploads,
     listen() {
       const listener = (req: IncomingMessage, res: ServerResponse) => {
         handle(req, res).catch((error: unknown) => {
@@ -426,6 +698,8 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
             { url, dataDir, index: index.kind, storage: storage.kind, tsa: tsaOption },
             'dualrec server listening',
           );
+          // Start-up sweep: uploads finished before a crash but never filed.
+          recoverUploads().catch((error: unknown) => log.error({ err: error }, 'start-up sweep failed'));
           resolvePromise();
         });
       });
@@ -436,6 +710,8 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
         server.closeAllConnections();
         await new Promise<void>((r) => server.close(() => r()));
       }
+      await recovery?.catch(() => undefined);
+      await Promise.allSettled([...receiving.values()]);
       await ownLocker?.close();
       await index.close();
     },

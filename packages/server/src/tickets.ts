@@ -25,6 +25,8 @@ export interface MintTicketOptions {
   scriptId: string;
   /** The lender's loan application reference (kept in the index, not in the bundle). */
   applicationRef: string;
+  /** Who the lender let have the ticket (its user or session id, from `authorizeTicket`); index only. */
+  subject?: string;
   ttlSeconds?: number;
   now?: number;
 }
@@ -71,8 +73,16 @@ export function ticketWindowProblem(
   return null;
 }
 
-/** Checks a ticket request body; throws BAD_USAGE naming the bad field. */
-export function parseTicketRequest(body: unknown): { jkt: string; scriptId: string; applicationRef: string } {
+/**
+ * Checks a ticket request body; throws BAD_USAGE naming the bad field. `applicationRef` is
+ * optional in the body (with `authorizeTicket` the lender's own session decides it) but checked
+ * when present.
+ */
+export function parseTicketRequest(body: unknown): {
+  jkt: string;
+  scriptId: string;
+  applicationRef: string | null;
+} {
   const bad = (detail: string) => new DualrecError('BAD_USAGE', { detail });
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw bad('the body must be a JSON object');
@@ -81,9 +91,14 @@ export function parseTicketRequest(body: unknown): { jkt: string; scriptId: stri
     throw bad('"jkt" must be an RFC 7638 SHA-256 thumbprint (43 base64url characters)');
   if (typeof scriptId !== 'string' || !REF.test(scriptId))
     throw bad('"scriptId" must be 1-128 letters, digits or ._:/-');
-  if (typeof applicationRef !== 'string' || !REF.test(applicationRef))
+  if (applicationRef !== undefined && (typeof applicationRef !== 'string' || !REF.test(applicationRef)))
     throw bad('"applicationRef" must be 1-128 letters, digits or ._:/-');
-  return { jkt, scriptId, applicationRef };
+  return { jkt, scriptId, applicationRef: applicationRef ?? null };
+}
+
+/** True when `value` is an application reference the index accepts (1-128 letters, digits, ._:/-). */
+export function isApplicationRef(value: unknown): value is string {
+  return typeof value === 'string' && REF.test(value);
 }
 
 export async function mintTicket(options: MintTicketOptions): Promise<TicketGrant> {
@@ -111,6 +126,7 @@ export async function mintTicket(options: MintTicketOptions): Promise<TicketGran
     scriptId: options.scriptId,
     jkt: options.jkt,
     applicationRef: options.applicationRef,
+    ...(options.subject !== undefined ? { subject: options.subject } : {}),
     issuedAt: new Date(now).toISOString(),
     expiresAt,
     usedBy: null,

@@ -45,6 +45,8 @@ async function start(clock: { now: number }, options: Partial<ServerOptions> = {
     logger: silent,
     tsa: 'none',
     now: () => new Date(clock.now),
+    insecureOpenTickets: true,
+    acceptSynthetic: true,
     ...options,
   });
   servers.push(server);
@@ -282,6 +284,13 @@ describe('bounded verification cost on receipt', () => {
   });
 });
 
+/** The upload secret each upload made by hand was created with (by its URL). */
+const secrets = new Map<string, string>();
+const secretHeader = (url: string) => ({ 'dualrec-upload-secret': secrets.get(url) ?? '' });
+/** GET …/receipt with the upload's secret. */
+const receiptFor = async (url: string) =>
+  (await fetch(`${url}/receipt`, { headers: secretHeader(url) })).json();
+
 /** tus by hand: a creation (POST) with the ticket, for `length` bytes. */
 async function tusCreate(
   server: DualrecServer,
@@ -289,20 +298,19 @@ async function tusCreate(
   length: number,
 ) {
   const b64 = (v: string) => Buffer.from(v).toString('base64');
+  const secret = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
   const response = await fetch(`${server.url}/v1/uploads/`, {
     method: 'POST',
     headers: {
       'tus-resumable': '1.0.0',
       'upload-length': String(length),
-      'upload-metadata': `ticket ${b64(grant.ticket)},sessionId ${b64(grant.sessionId)}`,
+      'upload-metadata': `ticket ${b64(grant.ticket)},sessionId ${b64(grant.sessionId)},uploadSecret ${b64(secret)}`,
     },
   });
   const location = response.headers.get('location');
-  return {
-    status: response.status,
-    body: await response.text(),
-    url: location ? new URL(location, `${server.url}/v1/uploads/`).href : null,
-  };
+  const url = location ? new URL(location, `${server.url}/v1/uploads/`).href : null;
+  if (url) secrets.set(url, secret);
+  return { status: response.status, body: await response.text(), url, secret };
 }
 
 async function tusPatch(url: string, offset: number, bytes: Uint8Array) {
@@ -312,6 +320,7 @@ async function tusPatch(url: string, offset: number, bytes: Uint8Array) {
       'tus-resumable': '1.0.0',
       'upload-offset': String(offset),
       'content-type': 'application/offset+octet-stream',
+      ...secretHeader(url),
     },
     body: Buffer.from(bytes),
   });
@@ -331,7 +340,7 @@ describe('one ticket, one live upload', () => {
     // The first upload carries on and files a valid bundle.
     const last = await tusPatch(first.url as string, 1000, bytes.subarray(1000));
     expect(last.status).toBe(204);
-    const receipt = await (await fetch(`${first.url}/receipt`)).json();
+    const receipt = await receiptFor(first.url as string);
     expect(receipt.verdict).toBe('valid');
   });
 
@@ -342,7 +351,7 @@ describe('one ticket, one live upload', () => {
     await tusPatch(first.url as string, 0, bytes.subarray(0, 1000));
     const deleted = await fetch(first.url as string, {
       method: 'DELETE',
-      headers: { 'tus-resumable': '1.0.0' },
+      headers: { 'tus-resumable': '1.0.0', ...secretHeader(first.url as string) },
     });
     expect(deleted.status).toBe(204);
     expect((await upload(server, bytes, grant)).verdict).toBe('valid');
@@ -368,6 +377,221 @@ describe('one ticket, one live upload', () => {
     const first = await tusCreate(server, grant, attacker.length);
     expect((await tusPatch(first.url as string, 0, attacker)).status).toBe(204);
     expect((await upload(server, await bundleWithTicket(grant, deviceKey), grant)).verdict).toBe('valid');
+  });
+});
+
+describe('ticket issuance', () => {
+  const body = (extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ jkt: 'a'.repeat(43), scriptId: 'consumer-loan-en', applicationRef: 'APP-1', ...extra });
+  const ask = (server: DualrecServer, init: { headers?: Record<string, string>; body?: string } = {}) =>
+    fetch(`${server.url}/v1/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...init.headers },
+      body: init.body ?? body(),
+    });
+
+  it('refuses every request (403) unless authorizeTicket is wired or open issuance is asked for', async () => {
+    const server = await start({ now: Date.now() }, { insecureOpenTickets: false });
+    const response = await ask(server);
+    expect(response.status).toBe(403);
+    expect((await response.json()).error).toMatch(/not enabled/);
+    await expect(
+      start({ now: Date.now() }, { insecureOpenTickets: true, authorizeTicket: () => ({ refuse: 'x' }) }),
+    ).rejects.toMatchObject({ code: 'BAD_USAGE' });
+  });
+
+  it('refuses simple (CSRF-able) requests: text/plain, form bodies, no content type', async () => {
+    const server = await start({ now: Date.now() });
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'])
+      expect((await ask(server, { headers: { 'content-type': type } })).status).toBe(415);
+    const none = await fetch(`${server.url}/v1/tickets`, { method: 'POST', body: new Blob([body()]) });
+    expect(none.status).toBe(415);
+  });
+
+  it('checks Origin: this server and allowedOrigins pass, another site is refused', async () => {
+    const server = await start({ now: Date.now() }, { allowedOrigins: ['https://loan.example.com'] });
+    expect((await ask(server, { headers: { origin: 'https://evil.example' } })).status).toBe(403);
+    expect((await ask(server, { headers: { origin: 'null' } })).status).toBe(403);
+    expect((await ask(server, { headers: { origin: new URL(server.url).origin } })).status).toBe(201);
+    const allowed = await ask(server, { headers: { origin: 'https://loan.example.com' } });
+    expect(allowed.status).toBe(201);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://loan.example.com');
+  });
+
+  it('authorizeTicket decides: refusal (401/403) or the application and subject it names', async () => {
+    const seen: string[] = [];
+    const server = await start(
+      { now: Date.now() },
+      {
+        insecureOpenTickets: false,
+        authorizeTicket: ({ headers, requestedApplicationRef }) => {
+          seen.push(String(requestedApplicationRef));
+          if (headers.authorization === 'Bearer banned') return { refuse: 'account locked', status: 403 };
+          if (headers.authorization !== 'Bearer alice') return { refuse: 'not signed in' };
+          return { applicationRef: 'LOAN-42', subject: 'user:alice' };
+        },
+      },
+    );
+    const anonymous = await ask(server);
+    expect(anonymous.status).toBe(401);
+    expect((await anonymous.json()).error).toBe('not signed in');
+    expect((await ask(server, { headers: { authorization: 'Bearer banned' } })).status).toBe(403);
+    const ok = await ask(server, {
+      headers: { authorization: 'Bearer alice' },
+      body: body({ applicationRef: 'SOMEONE-ELSES' }),
+    });
+    expect(ok.status).toBe(201);
+    const grant = (await ok.json()) as { ticket: string };
+    const issued = await server.index.getTicket(nonceOf(grant.ticket));
+    expect(issued).toMatchObject({ applicationRef: 'LOAN-42', subject: 'user:alice' });
+    expect(seen).toContain('SOMEONE-ELSES');
+    // A body without applicationRef is fine with a hook (the lender's session decides it).
+    const { applicationRef: _, ...rest } = JSON.parse(body()) as Record<string, unknown>;
+    expect(
+      (await ask(server, { headers: { authorization: 'Bearer alice' }, body: JSON.stringify(rest) })).status,
+    ).toBe(201);
+  });
+
+  it('synthetic sample bundles are quarantined (SYNTHETIC_REFUSED) unless acceptSynthetic; the nonce stays unused', async () => {
+    const server = await start({ now: Date.now() }, { acceptSynthetic: false });
+    const { grant, bytes } = await bundleFor(server, 4096);
+    const receipt = await upload(server, bytes, grant);
+    expect(receipt.verdict).toBe('quarantined');
+    expect(receipt.reasons.join('\n')).toMatch(/^SYNTHETIC_REFUSED: /m);
+    expect((await server.index.getTicket(nonceOf(grant.ticket)))?.usedBy).toBeNull();
+  });
+});
+
+describe('crash safety: filing is idempotent and recoverable', () => {
+  it('an upload complete on disk without a bundle record is received by the start-up sweep and on a receipt GET', async () => {
+    const clock = { now: Date.now() };
+    const server = await start(clock);
+    const { grant, bytes } = await bundleFor(server, 4096);
+    // As a server killed right after the last byte leaves it: the upload accepted with its ticket
+    // (index), every byte stored, onUploadFinish never run.
+    const created = await tusCreate(server, grant, bytes.length);
+    const id = (created.url as string).split('/').pop() as string;
+    await server.storage.datastore.write(
+      (await import('node:stream')).Readable.from([Buffer.from(bytes)]),
+      id,
+      0,
+    );
+    expect(await server.index.getBundle(id)).toBeNull();
+    const dataDir = server.dataDir;
+    await server.close();
+    servers.length = 0;
+    const again = await start(clock, { dataDir });
+    expect(await again.recoverUploads()).toEqual({ received: expect.any(Number) });
+    const record = await again.index.getBundle(id);
+    expect(record?.status).toBe('valid');
+    expect((await again.index.getTicket(nonceOf(grant.ticket)))?.usedBy).toBe(id);
+    expect((await again.index.getUpload(id))?.finishedAt).toEqual(expect.any(String));
+    // Receiving again changes nothing: the first receipt stands.
+    const receipt = await (
+      await fetch(`${again.url}/v1/uploads/${id}/receipt`, {
+        headers: { 'dualrec-upload-secret': created.secret },
+      })
+    ).json();
+    expect(receipt).toMatchObject({ uploadId: id, verdict: 'valid', receivedAt: record?.receivedAt });
+  });
+
+  it('a receipt GET receives a complete, unfiled upload by itself', async () => {
+    const clock = { now: Date.now() };
+    const server = await start(clock);
+    const { grant, bytes } = await bundleFor(server, 4096);
+    const created = await tusCreate(server, grant, bytes.length);
+    const id = (created.url as string).split('/').pop() as string;
+    await server.storage.datastore.write(
+      (await import('node:stream')).Readable.from([Buffer.from(bytes)]),
+      id,
+      0,
+    );
+    const response = await fetch(`${server.url}/v1/uploads/${id}/receipt`, {
+      headers: secretHeader(created.url as string),
+    });
+    expect(response.status).toBe(200);
+    expect((await response.json()).verdict).toBe('valid');
+  });
+
+  it('receiveBundle twice for one upload keeps the first receipt and the nonce claim', async () => {
+    const clock = { now: Date.now() };
+    const server = await start(clock);
+    const { grant, bytes } = await bundleFor(server, 4096);
+    const first = await upload(server, bytes, grant);
+    const keys = await loadLenderKeys(keysDir);
+    clock.now += 60_000;
+    const second = await receiveBundle(
+      {
+        storage: server.storage,
+        index: server.index,
+        ticketKeys: [keys.ticketSigningPublic as never],
+        timestamper: null,
+      },
+      { uploadId: first.uploadId, declaredSessionId: grant.sessionId },
+    );
+    expect(second).toEqual(first);
+  });
+});
+
+describe('the upload capability (a per-upload secret bound at creation)', () => {
+  it('creation without an upload secret is refused (400)', async () => {
+    const server = await start({ now: Date.now() });
+    const { grant } = await bundleFor(server, 4096);
+    const b64 = (v: string) => Buffer.from(v).toString('base64');
+    const response = await fetch(`${server.url}/v1/uploads/`, {
+      method: 'POST',
+      headers: {
+        'tus-resumable': '1.0.0',
+        'upload-length': '100',
+        'upload-metadata': `ticket ${b64(grant.ticket)},sessionId ${b64(grant.sessionId)}`,
+      },
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/uploadSecret/);
+  });
+
+  it('HEAD, PATCH, DELETE and the receipt need the secret; the URL alone gets 403; GET downloads are off', async () => {
+    const server = await start({ now: Date.now() });
+    const { grant, bytes } = await bundleFor(server, 4096);
+    const created = await tusCreate(server, grant, bytes.length);
+    const url = created.url as string;
+    const tus = { 'tus-resumable': '1.0.0' };
+    const wrong = { 'dualrec-upload-secret': 'x'.repeat(43) };
+    for (const headers of [tus, { ...tus, ...wrong }]) {
+      expect((await fetch(url, { method: 'HEAD', headers })).status).toBe(403);
+      expect((await fetch(url, { method: 'DELETE', headers })).status).toBe(403);
+      const patch = await fetch(url, {
+        method: 'PATCH',
+        headers: { ...headers, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+        body: Buffer.from(bytes.subarray(0, 100)),
+      });
+      expect(patch.status).toBe(403);
+    }
+    const head = await fetch(url, { method: 'HEAD', headers: { ...tus, ...secretHeader(url) } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('upload-offset')).toBe('0');
+    // The stored metadata keeps neither the ticket nor the secret.
+    expect(head.headers.get('upload-metadata') ?? '').not.toMatch(/uploadSecret|ticket/);
+    expect((await tusPatch(url, 0, bytes)).status).toBe(204);
+    expect((await fetch(`${url}/receipt`)).status).toBe(403);
+    expect((await fetch(`${url}/receipt`, { headers: wrong })).status).toBe(403);
+    expect((await receiptFor(url)).verdict).toBe('valid');
+    expect((await fetch(url)).status).toBe(405);
+    expect((await fetch(url, { headers: secretHeader(url) })).status).toBe(405);
+  });
+
+  it('a lender credential (authorizeReceipt) reads receipts without the secret', async () => {
+    const server = await start(
+      { now: Date.now() },
+      { authorizeReceipt: (req) => req.headers.authorization === 'Bearer back-office' },
+    );
+    const { grant, bytes } = await bundleFor(server, 4096);
+    const receipt = await upload(server, bytes, grant);
+    const path = `${server.url}/v1/uploads/${receipt.uploadId}/receipt`;
+    expect((await fetch(path, { headers: { authorization: 'Bearer nope' } })).status).toBe(403);
+    const read = await fetch(path, { headers: { authorization: 'Bearer back-office' } });
+    expect(read.status).toBe(200);
+    expect(await read.json()).toEqual(receipt);
   });
 });
 

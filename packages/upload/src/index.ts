@@ -1,4 +1,10 @@
 export {
+  newUploadSecret,
+  storedUploadSecret,
+  UPLOAD_SECRET_HEADER,
+  UPLOAD_SECRET_METADATA,
+} from './capability.js';
+export {
   findLiveUpload,
   forgetLiveUpload,
   type GrowingSource,

@@ -15,6 +15,12 @@
  */
 import { DualrecError } from '@dualrec/evidence';
 import * as tus from 'tus-js-client';
+import {
+  newUploadSecret,
+  storedUploadSecret,
+  UPLOAD_SECRET_HEADER,
+  UPLOAD_SECRET_METADATA,
+} from './capability.js';
 import { DEFAULT_RETRY_DELAYS } from './retry.js';
 
 /** The start of a bundle that grows while the recording runs; bytes once given never change. */
@@ -126,6 +132,8 @@ export class LiveUpload {
   private inFlight: Promise<void> | null = null;
   private endInFlight: (() => void) | null = null;
   private stopped = false;
+  /** This upload's capability (a resumed upload's own, once resumed). */
+  private secret = newUploadSecret();
 
   private constructor(options: LiveUploadOptions) {
     this.feed = new WaitingSource(
@@ -138,7 +146,12 @@ export class LiveUpload {
     const feed = this.feed;
     this.upload = new tus.Upload(new Blob([]), {
       endpoint: options.endpoint,
-      metadata: { sessionId: options.sessionId, ticket: options.ticket, filetype: 'application/zip' },
+      metadata: {
+        sessionId: options.sessionId,
+        ticket: options.ticket,
+        filetype: 'application/zip',
+        [UPLOAD_SECRET_METADATA]: this.secret,
+      },
       uploadLengthDeferred: true,
       fingerprint: async () => liveFingerprint(options.sessionId),
       storeFingerprintForResuming: true,
@@ -148,6 +161,7 @@ export class LiveUpload {
       ...(options.urlStorage ? { urlStorage: options.urlStorage } : {}),
       ...(options.httpStack ? { httpStack: options.httpStack } : {}),
       onBeforeRequest: (req) => {
+        if (req.getMethod() !== 'POST') req.setHeader(UPLOAD_SECRET_HEADER, this.secret);
         if (req.getMethod() !== 'PATCH') return;
         this.inFlight = new Promise<void>((resolve) => {
           this.endInFlight = resolve;
@@ -193,8 +207,11 @@ export class LiveUpload {
     live.upload
       .findPreviousUploads()
       .then((previous) => {
-        const [last] = previous;
-        if (last) live.upload.resumeFromPreviousUpload(last);
+        const last = previous.find((entry) => entry.uploadUrl && storedUploadSecret(entry));
+        if (last) {
+          live.secret = storedUploadSecret(last) as string;
+          live.upload.resumeFromPreviousUpload(last);
+        }
         if (!live.stopped) live.upload.start();
       })
       .catch(() => {
@@ -260,8 +277,10 @@ export async function forgetLiveUpload(
   const storage = options.urlStorage ?? (tus.defaultOptions.urlStorage as tus.UrlStorage);
   const found = await storage.findUploadsByFingerprint(liveFingerprint(sessionId));
   for (const entry of found) {
-    if (options.terminate !== false && entry.uploadUrl) {
+    const secret = storedUploadSecret(entry);
+    if (options.terminate !== false && entry.uploadUrl && secret) {
       await tus.Upload.terminate(entry.uploadUrl, {
+        headers: { [UPLOAD_SECRET_HEADER]: secret },
         ...(options.httpStack ? { httpStack: options.httpStack } : {}),
       }).catch(() => undefined);
     }

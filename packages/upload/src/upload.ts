@@ -8,9 +8,19 @@
  * - Network errors are retried with back-off (`retryDelays`); a server restart looks like one.
  * - The server's receipt is checked against the hash computed here: the lender holds exactly
  *   what the device sealed, or the upload fails with UPLOAD_RECEIPT_MISMATCH.
+ * - The upload URL is forgotten only once a receipt arrived. When the server stopped between the
+ *   last byte and the receipt, the wait goes on (`receiptTimeoutMs`) while it restarts and files
+ *   the upload (its start-up sweep); if the wait runs out, running the upload again finds the
+ *   complete upload (HEAD) and asks for its receipt instead of starting over.
  */
 import { DualrecError, sha256Hex } from '@dualrec/evidence';
 import * as tus from 'tus-js-client';
+import {
+  newUploadSecret,
+  storedUploadSecret,
+  UPLOAD_SECRET_HEADER,
+  UPLOAD_SECRET_METADATA,
+} from './capability.js';
 import { liveFingerprint } from './live.js';
 import { parseReceipt, parseReceiptHeader, RECEIPT_HEADER, type Receipt } from './receipt.js';
 import { DEFAULT_RETRY_DELAYS } from './retry.js';
@@ -86,6 +96,8 @@ export async function fetchReceipt(
   doFetch: typeof fetch,
   timeoutMs: number,
   signal?: AbortSignal,
+  /** The upload's secret (the server wants it for the receipt). */
+  secret?: string,
 ): Promise<Receipt> {
   const url = `${uploadUrl.replace(/\/$/, '')}/receipt`;
   // The receipt is written before the completing response is sent. When that response was lost
@@ -96,7 +108,11 @@ export async function fetchReceipt(
   let lastError: unknown;
   for (let attempt = 0; ; attempt++) {
     try {
-      const response = await doFetch(url, { ...(signal ? { signal } : {}), credentials: 'same-origin' });
+      const response = await doFetch(url, {
+        ...(signal ? { signal } : {}),
+        ...(secret ? { headers: { [UPLOAD_SECRET_HEADER]: secret } } : {}),
+        credentials: 'same-origin',
+      });
       if (response.ok) return parseReceipt(await response.json());
       lastError = new Error(`HTTP ${response.status}`);
     } catch (error) {
@@ -141,11 +157,17 @@ export async function uploadBundle(options: UploadBundleOptions): Promise<Receip
     const own = await storage.findUploadsByFingerprint(uploadFingerprint(sessionId, sha256)).catch(() => []);
     if (own.length === 0) {
       const found = await storage.findUploadsByFingerprint(liveFingerprint(sessionId)).catch(() => []);
-      live = found.find((entry) => entry.uploadUrl) ?? null;
+      // Only one whose secret was kept: without it the server would not let it be touched.
+      live = found.find((entry) => entry.uploadUrl && storedUploadSecret(entry)) ?? null;
     }
   }
   const fingerprint = live ? liveFingerprint(sessionId) : uploadFingerprint(sessionId, sha256);
   let serverHoldsMore = false;
+  let uploadUrl: string | null = null;
+  // The capability of a new upload; a resumed one brings its own (stored with its URL).
+  const freshSecret = newUploadSecret();
+  let resumed: { url: string; secret: string } | null = null;
+  const secretFor = (url: string | null) => (resumed && url === resumed.url ? resumed.secret : freshSecret);
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
 
   const receipt = await new Promise<Receipt>((resolve, reject) => {
@@ -159,17 +181,21 @@ export async function uploadBundle(options: UploadBundleOptions): Promise<Receip
     };
     const upload = new tus.Upload(asTusInput(source) as Blob, {
       endpoint,
-      metadata: { sessionId, ticket, filetype: 'application/zip' },
+      metadata: { sessionId, ticket, filetype: 'application/zip', [UPLOAD_SECRET_METADATA]: freshSecret },
       fingerprint: async () => fingerprint,
       // The live upload was created with a deferred length: the last PATCH declares it.
       ...(live ? { uploadLengthDeferred: true } : {}),
       storeFingerprintForResuming: true,
-      removeFingerprintOnSuccess: true,
+      // Kept until the receipt arrived (below): all bytes sent is not yet filed.
+      removeFingerprintOnSuccess: false,
       retryDelays: options.retryDelays ?? [...DEFAULT_RETRY_DELAYS],
       ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
       ...(options.urlStorage ? { urlStorage: options.urlStorage } : {}),
       ...(options.httpStack ? { httpStack: options.httpStack } : {}),
       onProgress: (sent) => options.onProgress?.(sent, size),
+      onBeforeRequest: (req) => {
+        if (req.getMethod() !== 'POST') req.setHeader(UPLOAD_SECRET_HEADER, secretFor(req.getURL()));
+      },
       onAfterResponse: (req, res) => {
         if (req.getMethod() !== 'HEAD') return;
         const offset = Number.parseInt(res.getHeader('Upload-Offset') ?? '', 10);
@@ -190,6 +216,7 @@ export async function uploadBundle(options: UploadBundleOptions): Promise<Receip
         return retry;
       },
       onSuccess: ({ lastResponse }) => {
+        uploadUrl = upload.url;
         const header = lastResponse.getHeader(RECEIPT_HEADER);
         const got = header
           ? Promise.resolve().then(() => parseReceiptHeader(header))
@@ -198,6 +225,7 @@ export async function uploadBundle(options: UploadBundleOptions): Promise<Receip
               doFetch,
               options.receiptTimeoutMs ?? DEFAULT_RECEIPT_TIMEOUT_MS,
               signal,
+              secretFor(upload.url),
             );
         got.then(
           (r) => finish(null, r),
@@ -232,12 +260,22 @@ export async function uploadBundle(options: UploadBundleOptions): Promise<Receip
     signal?.addEventListener('abort', onAbort, { once: true });
     (live ? Promise.resolve([live]) : upload.findPreviousUploads())
       .then((previous) => {
-        const same = live ?? previous.find((p) => p.size === size);
-        if (same) upload.resumeFromPreviousUpload(same);
+        const same = live ?? previous.find((p) => p.size === size && p.uploadUrl && storedUploadSecret(p));
+        if (same?.uploadUrl) {
+          resumed = { url: same.uploadUrl, secret: storedUploadSecret(same) as string };
+          upload.resumeFromPreviousUpload(same);
+        }
         if (!settled) upload.start();
       })
       .catch((error: unknown) => finish(error));
   });
+  if (storage && uploadUrl) {
+    // A receipt, good or bad, ends this upload: resuming it could not change the server's word.
+    const entries = await storage.findUploadsByFingerprint(fingerprint).catch(() => []);
+    for (const entry of entries)
+      if (entry.uploadUrl === uploadUrl)
+        await storage.removeUpload(entry.urlStorageKey).catch(() => undefined);
+  }
   if (receipt.bundleSha256 !== sha256) {
     throw new DualrecError('UPLOAD_RECEIPT_MISMATCH', {
       detail: `sent ${sha256}, the server holds ${receipt.bundleSha256}`,

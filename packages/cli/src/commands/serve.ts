@@ -15,6 +15,7 @@ import { type Command, EXIT, parseCommandArgs } from '../io.js';
 const usage = `Usage: dualrec serve [--port N] [--host ADDR] [--data DIR] [--db URL] [--keys DIR] [--tsa local|none|URL]
                      [--origin URL]... [--static PREFIX=DIR]... [--lender ID] [--max-bundle-mb N]
                      [--clock-skew S] [--request-timeout S] [--headers-timeout S]
+                     [--insecure-open-tickets] [--accept-synthetic]
                      [--store s3://BUCKET[/PREFIX] [--s3-endpoint URL] [--s3-region R] [--s3-path-style]]
 
 The lender's receiving server: session tickets (POST /v1/tickets), resumable uploads (tus at
@@ -41,6 +42,13 @@ Options (defaults need no set-up):
                      longest one request may take, seconds (default 120; a cut PATCH resumes)
   --headers-timeout S
                      longest the request headers may take, seconds (default 20)
+  --insecure-open-tickets
+                     INSECURE, demos only: POST /v1/tickets gives anyone a ticket for any application.
+                     Without it the endpoint refuses (403): mint tickets in your backend with
+                     mintTicket() from @dualrec/server (same index), or run createServer() with an
+                     authorizeTicket hook wired to your login (docs/server.md, "Ticket issuance")
+  --accept-synthetic file synthetic sample bundles ("dualrec sample") as valid (trials only; default:
+                     quarantined with SYNTHETIC_REFUSED)
   --store SPEC       where uploads and bundles go: "disk" (default, under DATA) or s3://BUCKET[/PREFIX]
                      (S3-compatible object storage; credentials from the standard AWS chain:
                      AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ~/.aws, instance role)
@@ -75,6 +83,8 @@ export const serveCommand: Command = {
         's3-endpoint': { type: 'string' },
         's3-region': { type: 'string' },
         's3-path-style': { type: 'boolean' },
+        'insecure-open-tickets': { type: 'boolean' },
+        'accept-synthetic': { type: 'boolean' },
       },
       strict: true,
       allowPositionals: false,
@@ -153,8 +163,24 @@ export const serveCommand: Command = {
       ...(skew !== undefined ? { clockSkewSeconds: skew } : {}),
       ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
       ...(headersTimeoutMs ? { headersTimeoutMs } : {}),
+      ...(values['insecure-open-tickets'] ? { insecureOpenTickets: true } : {}),
+      ...(values['accept-synthetic'] ? { acceptSynthetic: true } : {}),
       static: mounts,
     });
+    if (values['insecure-open-tickets'])
+      io.stderr.write(
+        [
+          '',
+          '  *****************************************************************************',
+          '  *  INSECURE: --insecure-open-tickets                                        *',
+          '  *  Anyone who can reach this server gets a session ticket for ANY loan      *',
+          '  *  application and can file evidence for it. Demos and tests only; never    *',
+          '  *  in production (wire authorizeTicket to your login, docs/server.md).      *',
+          '  *****************************************************************************',
+          '',
+          '',
+        ].join('\n'),
+      );
     await server.listen();
     io.stderr.write(
       `dualrec serve: ${server.url} (data ${dataDir}${store === 'disk' ? '' : `, bundles in ${store}`})\n`,

@@ -27,9 +27,22 @@ let url: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dualrec-serve-cli-'));
-  server = spawn('node', [bin, 'serve', '--port', '0', '--data', join(dir, 'data')], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  server = spawn(
+    'node',
+    [
+      bin,
+      'serve',
+      '--port',
+      '0',
+      '--data',
+      join(dir, 'data'),
+      '--insecure-open-tickets',
+      '--accept-synthetic',
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   url = await new Promise<string>((resolveUrl, reject) => {
     let err = '';
     server.stderr?.on('data', (chunk: Buffer) => {
