@@ -205,6 +205,8 @@ describe("the TSA's token is checked before it is filed", () => {
           ticketKeys: [keys.ticketSigningPublic as never],
           timestamper: lying,
           now: () => new Date(clock.now),
+          // The test bundle is a generated sample.
+          acceptSynthetic: true,
         },
         { uploadId: id, declaredSessionId: grant.sessionId },
       );
