@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bytesSource, generateDeviceKey, MemorySink, ZipArchive, ZipWriter } from '@dualrec/evidence';
 import { createKeySet, createServer, openIndex } from '@dualrec/server';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   APPLICANT,
   bundleFor,
@@ -95,6 +95,46 @@ describe('finding 4: one ticket, one upload', () => {
     expect((await patch(first.url as string, 0, bytes.subarray(0, 10), first.secret)).status).toBe(204);
     const results = await Promise.all(Array.from({ length: 5 }, () => create(l, grant, 512 * 1024 * 1024)));
     expect(results.map((r) => r.status)).toEqual([403, 403, 403, 403, 403]);
+  });
+});
+
+describe('finding 4: unfinished uploads expire', () => {
+  it('a half-upload holding a ticket is deleted after the upload TTL; the genuine device then uploads', async () => {
+    const l = await lender(); // the default TTL, 24 h
+    const { grant, deviceKey } = await newDevice(l);
+    const bytes = await bundleFor(grant, deviceKey);
+    // Someone who saw the ticket starts first and sends a few bytes: the session is blocked.
+    const squatter = await create(l, grant, bytes.length);
+    expect((await patch(squatter.url as string, 0, bytes.subarray(0, 10), squatter.secret)).status).toBe(204);
+    expect((await create(l, grant, bytes.length)).status).toBe(403);
+    expect(await l.server.expireUploads()).toEqual({ deleted: 0 });
+    // 25 hours later by the calendar (only Date is faked; the ticket is judged by the server's
+    // own injected clock, which has not moved).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 25 * 3600_000);
+      expect(await l.server.expireUploads()).toEqual({ deleted: 1 });
+      const id = (squatter.url as string).split('/').pop() as string;
+      await expect(stat(join(l.dir, 'data', 'uploads', id))).rejects.toMatchObject({ code: 'ENOENT' });
+      const genuine = await send(l, grant, bytes);
+      expect(genuine.receipt?.body?.verdict).toBe('valid');
+      // A finished upload is evidence: never expired.
+      vi.setSystemTime(Date.now() + 25 * 3600_000);
+      expect(await l.server.expireUploads()).toEqual({ deleted: 0 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a TTL of 0 never expires anything; a negative one is refused', async () => {
+    const l = await lender({ uploadTtlMs: 0 });
+    const { grant, deviceKey } = await newDevice(l);
+    const bytes = await bundleFor(grant, deviceKey);
+    const half = await create(l, grant, bytes.length);
+    expect((await patch(half.url as string, 0, bytes.subarray(0, 10), half.secret)).status).toBe(204);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await l.server.expireUploads()).toEqual({ deleted: 0 });
+    await expect(lender({ uploadTtlMs: -1 })).rejects.toMatchObject({ code: 'BAD_USAGE' });
   });
 });
 

@@ -69,9 +69,41 @@ async function streamSha256(stream: AsyncIterable<Uint8Array>): Promise<string> 
  * folder is 0700, so nobody else could open them in between either).
  */
 class PrivateFileStore extends FileStore {
-  constructor(private readonly folder: string) {
-    super({ directory: folder });
+  constructor(
+    private readonly folder: string,
+    expirationPeriodInMilliseconds: number,
+  ) {
+    // With an expiration period tus sends `Upload-Expires` and `deleteExpired()` removes
+    // unfinished uploads created longer ago than that (finished ones are kept: they are evidence).
+    super({ directory: folder, expirationPeriodInMilliseconds });
   }
+  /**
+   * Deletes unfinished uploads older than the expiration period. Not @tus/file-store's own
+   * `deleteExpired`: it compares the offset in the `.json` info, which stays 0 as bytes arrive,
+   * and so would also delete finished uploads — including one finished but not yet filed (a
+   * crash before the receipt), which is evidence. Here the offset is the file's real size.
+   */
+  override async deleteExpired(): Promise<number> {
+    const ttl = this.getExpiration();
+    if (ttl <= 0) return 0;
+    const ids = (await this.configstore.list?.()) ?? [];
+    let deleted = 0;
+    for (const id of ids) {
+      let upload: Awaited<ReturnType<FileStore['getUpload']>>;
+      try {
+        upload = await this.getUpload(id);
+      } catch {
+        continue; // gone meanwhile
+      }
+      const created = upload.creation_date ? Date.parse(upload.creation_date) : Number.NaN;
+      const finished = upload.size !== undefined && upload.offset === upload.size;
+      if (finished || !(created + ttl < Date.now())) continue;
+      await this.remove(id).catch(() => undefined);
+      deleted++;
+    }
+    return deleted;
+  }
+
   override async create(upload: Parameters<FileStore['create']>[0]) {
     const created = await super.create(upload);
     await chmod(join(this.folder, upload.id), 0o600);
@@ -84,13 +116,18 @@ class PrivateFileStore extends FileStore {
  * Uploads in `DATA/uploads`, filed bundles hard-linked under `DATA` (no second copy). Folders it
  * creates are 0700 and files 0600: only the server's user reads the evidence.
  */
-export async function diskStorage(dataDir: string): Promise<BundleStorage> {
+export async function diskStorage(
+  dataDir: string,
+  options: {
+    /** Unfinished uploads older than this are deleted by `expireUploads` (0: never). */ uploadTtlMs?: number;
+  } = {},
+): Promise<BundleStorage> {
   const uploadsDir = join(dataDir, 'uploads');
   await mkdir(uploadsDir, { recursive: true, mode: 0o700 });
   const uploadPath = (id: string) => join(uploadsDir, id);
   return {
     kind: 'disk',
-    datastore: new PrivateFileStore(uploadsDir),
+    datastore: new PrivateFileStore(uploadsDir, options.uploadTtlMs ?? 0),
     openUpload: (id) => openFileSource(uploadPath(id)),
     uploadSha256: (id) => streamSha256(createReadStream(uploadPath(id))),
     async file(id, location) {

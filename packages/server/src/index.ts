@@ -31,6 +31,7 @@ export { advisoryKey, PgLocker } from './pg-locker.js';
 export { receiptOf, receiveBundle } from './receive.js';
 export {
   createServer,
+  DEFAULT_UPLOAD_TTL_MS,
   type DualrecServer,
   RECEIPT_HEADER,
   type Receipt,

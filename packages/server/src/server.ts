@@ -53,6 +53,8 @@ import { httpTsa, LocalTsa, type Timestamper } from './timestamp.js';
 
 export const UPLOAD_PATH = '/v1/uploads';
 export const TICKET_PATH = '/v1/tickets';
+/** Unfinished uploads are deleted after this by default (see `uploadTtlMs`). */
+export const DEFAULT_UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** What `authorizeTicket` is shown of a ticket request (the body is checked before it is called). */
 export interface TicketAuthorizationRequest {
@@ -173,6 +175,13 @@ export interface ServerOptions {
   /** Clock seam for tests (default the system clock). */
   now?: () => Date;
   /**
+   * Unfinished uploads created longer ago than this are deleted (with their bytes), so abandoned
+   * or hostile half-uploads do not fill the disk and a ticket held by one is free again; ms,
+   * default 24 h, 0 = never. Checked every `min(ttl, 10 min)` and by `expireUploads()`. Finished
+   * uploads are never expired. Disk storage only: for S3 use a lifecycle rule on `PREFIX/uploads/`.
+   */
+  uploadTtlMs?: number;
+  /**
    * Longest a whole request may take, ms (default 120 000; Node's own is 300 000). A PATCH cut
    * short keeps the bytes that arrived and the client resumes from there (tus HEAD).
    */
@@ -200,6 +209,11 @@ export interface DualrecServer {
    * it is safe to run at any time, on any instance (receiving is idempotent).
    */
   recoverUploads(): Promise<{ received: number }>;
+  /**
+   * Deletes unfinished uploads older than `uploadTtlMs` now (the server also does it
+   * periodically); returns how many. 0 with S3 storage or a TTL of 0.
+   */
+  expireUploads(): Promise<{ deleted: number }>;
   listen(): Promise<void>;
   close(): Promise<void>;
 }
@@ -281,12 +295,17 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
       'INSECURE: open ticket issuance (insecureOpenTickets): anyone who reaches this server can get a ticket for any application. Demos and tests only.',
     );
   const dataDir = resolve(options.dataDir);
+  const uploadTtlMs = options.uploadTtlMs ?? DEFAULT_UPLOAD_TTL_MS;
+  if (!(Number.isFinite(uploadTtlMs) && uploadTtlMs >= 0))
+    throw new DualrecError('BAD_USAGE', { detail: `uploadTtlMs must be ≥ 0 ms, not ${uploadTtlMs}` });
   if (keysInsideData(options.keysDir, dataDir))
     throw new DualrecError('BAD_USAGE', {
       detail: `the key folder ${resolve(options.keysDir)} is inside the data folder ${dataDir}: keep the lender's keys in a folder of their own, outside DATA (the data folder is backed up, shared and copied; the keys must not travel with it)`,
     });
   const storage =
-    options.storage?.kind === 's3' ? await s3Storage(options.storage) : await diskStorage(dataDir);
+    options.storage?.kind === 's3'
+      ? await s3Storage(options.storage)
+      : await diskStorage(dataDir, { uploadTtlMs });
   const keys = await loadLenderKeys(resolve(options.keysDir));
   if (keys.encryptionPrivate)
     log.warn(
@@ -453,6 +472,14 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
   };
 
   let recovery: Promise<{ received: number }> | null = null;
+  const expireUploads = async (): Promise<{ deleted: number }> => {
+    if (storage.kind !== 'disk' || uploadTtlMs === 0) return { deleted: 0 };
+    const deleted = await tus.cleanUpExpiredUploads();
+    if (deleted > 0) log.info({ deleted, uploadTtlMs }, 'unfinished uploads expired');
+    return { deleted };
+  };
+  let expiryTimer: ReturnType<typeof setInterval> | undefined;
+
   const recoverUploads = (): Promise<{ received: number }> => {
     recovery ??= (async () => {
       let received = 0;
@@ -668,6 +695,7 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
     storage,
     tsaCertificate: timestamper?.certificatePath ?? null,
     recoverUploads,
+    expireUploads,
     listen() {
       const listener = (req: IncomingMessage, res: ServerResponse) => {
         handle(req, res).catch((error: unknown) => {
@@ -700,11 +728,23 @@ export async function createServer(options: ServerOptions): Promise<DualrecServe
           );
           // Start-up sweep: uploads finished before a crash but never filed.
           recoverUploads().catch((error: unknown) => log.error({ err: error }, 'start-up sweep failed'));
+          if (storage.kind === 'disk' && uploadTtlMs > 0) {
+            expiryTimer = setInterval(
+              () =>
+                void expireUploads().catch((error: unknown) =>
+                  log.error({ err: error }, 'upload expiry failed'),
+                ),
+              Math.min(uploadTtlMs, 10 * 60_000),
+            );
+            // Never what keeps the process alive.
+            expiryTimer.unref();
+          }
           resolvePromise();
         });
       });
     },
     async close() {
+      clearInterval(expiryTimer);
       const server = http;
       if (server) {
         server.closeAllConnections();

@@ -14,7 +14,7 @@ import { type Command, EXIT, parseCommandArgs } from '../io.js';
 
 const usage = `Usage: dualrec serve [--port N] [--host ADDR] [--data DIR] [--db URL] [--keys DIR] [--tsa local|none|URL]
                      [--origin URL]... [--static PREFIX=DIR]... [--lender ID] [--max-bundle-mb N]
-                     [--clock-skew S] [--request-timeout S] [--headers-timeout S]
+                     [--clock-skew S] [--request-timeout S] [--headers-timeout S] [--upload-ttl S]
                      [--insecure-open-tickets] [--accept-synthetic]
                      [--store s3://BUCKET[/PREFIX] [--s3-endpoint URL] [--s3-region R] [--s3-path-style]]
 
@@ -42,6 +42,8 @@ Options (defaults need no set-up):
                      longest one request may take, seconds (default 120; a cut PATCH resumes)
   --headers-timeout S
                      longest the request headers may take, seconds (default 20)
+  --upload-ttl S      unfinished uploads older than this are deleted, seconds (default 86400;
+                     0 = never; disk storage only)
   --insecure-open-tickets
                      INSECURE, demos only: POST /v1/tickets gives anyone a ticket for any application.
                      Without it the endpoint refuses (403): mint tickets in your backend with
@@ -79,6 +81,7 @@ export const serveCommand: Command = {
         'clock-skew': { type: 'string' },
         'request-timeout': { type: 'string' },
         'headers-timeout': { type: 'string' },
+        'upload-ttl': { type: 'string' },
         store: { type: 'string' },
         's3-endpoint': { type: 'string' },
         's3-region': { type: 'string' },
@@ -138,6 +141,11 @@ export const serveCommand: Command = {
     };
     const requestTimeoutMs = seconds('request-timeout');
     const headersTimeoutMs = seconds('headers-timeout');
+    const ttl = values['upload-ttl'] === undefined ? undefined : Number(values['upload-ttl']);
+    if (ttl !== undefined && !(Number.isInteger(ttl) && ttl >= 0 && ttl <= 30 * 86_400))
+      throw new DualrecError('BAD_USAGE', {
+        detail: '--upload-ttl must be whole seconds, 0 (never) to 2592000 (30 days)',
+      });
     // Every option is checked before anything is written: a mistyped command creates no keys.
     if (!existsSync(join(keysDir, KEY_FILES.ticketSigningPrivate))) {
       if (values.keys)
@@ -163,6 +171,7 @@ export const serveCommand: Command = {
       ...(skew !== undefined ? { clockSkewSeconds: skew } : {}),
       ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
       ...(headersTimeoutMs ? { headersTimeoutMs } : {}),
+      ...(ttl !== undefined ? { uploadTtlMs: ttl * 1000 } : {}),
       ...(values['insecure-open-tickets'] ? { insecureOpenTickets: true } : {}),
       ...(values['accept-synthetic'] ? { acceptSynthetic: true } : {}),
       static: mounts,

@@ -121,6 +121,8 @@ describe('dualrec serve + upload + bundles', () => {
       ['--clock-skew', '-5'],
       ['--request-timeout', '0'],
       ['--headers-timeout', 'soon'],
+      ['--upload-ttl', '-1'],
+      ['--upload-ttl', '1.5'],
     ]) {
       const refused = await run('serve', ...bad, '--data', join(dir, 'refused', 'data'));
       expect(refused.code).toBe(2);
