@@ -65,6 +65,14 @@ export function decodeUtf8Strict(bytes: Uint8Array): string | null {
   }
 }
 
+/**
+ * The parts one after another in one new array (e.g. the chunks of a decrypted media file).
+ *
+ * @example
+ * ```ts
+ * concatBytes([new Uint8Array([1]), new Uint8Array([2, 3])]); // Uint8Array [1, 2, 3]
+ * ```
+ */
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const part of parts) length += part.length;

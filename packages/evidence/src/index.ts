@@ -1,5 +1,5 @@
 export { BundleWriter, type BundleWriterOptions, type MediaInfo } from './bundle-writer.js';
-export { asBufferSource, fromBase64UrlStrict, fromHex, toBase64Url, toHex } from './bytes.js';
+export { asBufferSource, concatBytes, fromBase64UrlStrict, fromHex, toBase64Url, toHex } from './bytes.js';
 export {
   CanonicalJsonError,
   type CanonicalParseResult,

@@ -4,6 +4,7 @@
  * data: URLs so the report needs nothing else. Used by `dualrec report` and the auditor console.
  */
 import {
+  concatBytes,
   EVENTS_FILE,
   type OpenedEvent,
   openBundle,
@@ -142,12 +143,7 @@ export async function prepareReport(
     for (const m of media) {
       const parts: Uint8Array[] = [];
       for await (const chunk of opened.decryptFile(m.name)) parts.push(chunk);
-      const plain = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-      let offset = 0;
-      for (const p of parts) {
-        plain.set(p, offset);
-        offset += p.length;
-      }
+      const plain = concatBytes(parts);
       m.dataUrl = `data:${m.mediaType.split(';')[0]};base64,${toBase64(plain)}`;
       progress('decrypting', 0.4 + (0.5 * ++done) / media.length);
     }

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DualrecError, openBundle } from '@dualrec/evidence';
+import { concatBytes, DualrecError, openBundle } from '@dualrec/evidence';
 import {
   type ClaimCheck,
   checkFaceMatchClaim,
@@ -44,18 +44,8 @@ Options:
 
 async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
-  let length = 0;
-  for await (const chunk of chunks) {
-    parts.push(chunk);
-    length += chunk.byteLength;
-  }
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
+  for await (const chunk of chunks) parts.push(chunk);
+  return concatBytes(parts);
 }
 
 export const faceMatchCommand: Command = {
