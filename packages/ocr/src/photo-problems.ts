@@ -4,7 +4,6 @@
  * or fields left unread), so a wrong guess changes the hint of a failure, never a result.
  */
 import { assessCapture } from './capture.js';
-import { detectCard } from './image/detect.js';
 import { warpQuad } from './image/geometry.js';
 import { crop } from './image/preprocess.js';
 import { BRIGHTNESS_MIN } from './image/quality.js';
@@ -47,14 +46,11 @@ export const FIELD_GLARE_MAX = 0.12;
  */
 export function whyNoCard(image: RgbaImage): PhotoProblem | 'no-card' {
   if (Math.max(image.width, image.height) < MIN_PHOTO_SIDE_PX) return 'too-small';
-  const detection = detectCard(image);
-  if (!detection) return medianLuma(image) < SCENE_DARK_MAX ? 'too-dark' : 'no-card';
-  const [tl, tr, br, bl] = detection.quad;
-  const width = (Math.hypot(tr[0] - tl[0], tr[1] - tl[1]) + Math.hypot(br[0] - bl[0], br[1] - bl[1])) / 2;
-  if (width < MIN_CARD_WIDTH_PX) return 'too-small';
-  // The capture guide's own measures (calibrated on the specimen variants), size rule aside:
+  // The capture guide's own measures (calibrated on the specimen variants), its size rule aside:
   // a photo picked from the gallery may show the card small in a big picture.
-  const { feedback } = assessCapture(image, { minFill: 0 });
+  const { feedback, detection, fill } = assessCapture(image, { minFill: 0 });
+  if (!detection) return medianLuma(image) < SCENE_DARK_MAX ? 'too-dark' : 'no-card';
+  if (fill * image.width < MIN_CARD_WIDTH_PX) return 'too-small';
   return feedback === 'blurry' || feedback === 'glare' || feedback === 'too-dark' ? feedback : 'no-card';
 }
 
