@@ -24,6 +24,7 @@ import {
 import { generateContentKey, unwrapContentKey } from './keywrap.js';
 import type { Manifest } from './manifest.js';
 import { openBundle } from './open.js';
+import { REASON_DETAIL_CODES } from './reasons.js';
 import { RecordSealer, sealRecords } from './records.js';
 import { type SampleOptions, writeSampleBundle } from './sample.js';
 import { signManifest } from './signature.js';
@@ -67,12 +68,19 @@ async function sample(overrides: Partial<SampleOptions> = {}, media = MEDIA): Pr
   return { bytes: await sink.bytes(), deviceKey: result.deviceKey, manifest: result.manifest };
 }
 
-function check(bytes: Uint8Array, options: Partial<VerifyOptions> = {}) {
-  return verify(bytesSource(bytes), {
+/** Verifies; every reason of every tamper case below also says how it failed (`why`, a listed code). */
+async function check(bytes: Uint8Array, options: Partial<VerifyOptions> = {}) {
+  const verdict = await verify(bytesSource(bytes), {
     ticketKeys: [ticketSigning.publicJwk],
     decryptionKeys: [encryption.privateJwk],
     ...options,
   });
+  for (const reason of verdict.reasons) {
+    expect(REASON_DETAIL_CODES, `${reason.code}: ${reason.detail}`).toContain(reason.why);
+    for (const value of Object.values(reason.values ?? {}))
+      expect(['string', 'number']).toContain(typeof value);
+  }
+  return verdict;
 }
 
 async function codes(bytes: Uint8Array, options: Partial<VerifyOptions> = {}): Promise<string[]> {

@@ -302,12 +302,17 @@ export async function checkEventLog(
   if (text === null) {
     return {
       events,
-      reasons: [{ code: 'EVENTS_MALFORMED', file, detail: 'not valid UTF-8' }],
+      reasons: [{ code: 'EVENTS_MALFORMED', file, why: 'events.utf8', detail: 'not valid UTF-8' }],
       lastHash: head,
     };
   }
   if (text.length > 0 && !text.endsWith('\n')) {
-    reasons.push({ code: 'EVENTS_MALFORMED', file, detail: 'the last line does not end with "\\n"' });
+    reasons.push({
+      code: 'EVENTS_MALFORMED',
+      file,
+      why: 'events.newline',
+      detail: 'the last line does not end with "\\n"',
+    });
   }
   const lines = text.length === 0 ? [] : text.replace(/\n$/, '').split('\n');
   let lastT = 0;
@@ -317,6 +322,8 @@ export async function checkEventLog(
       reasons.push({
         code: 'EVENTS_MALFORMED',
         file,
+        why: 'events.stopped',
+        values: { line: index + 1, lines: lines.length, problems: reasons.length },
         detail: `checking stopped at line ${index + 1} of ${lines.length} after ${reasons.length} problems; the rest was not checked`,
       });
       return { events, reasons, lastHash: head };
@@ -330,6 +337,8 @@ export async function checkEventLog(
       reasons.push({
         code: 'EVENTS_MALFORMED',
         file,
+        why: 'events.line.long',
+        values: { line: lineNo, max: MAX_EVENT_LINE_BYTES },
         detail: `line ${lineNo} is longer than ${MAX_EVENT_LINE_BYTES} bytes`,
       });
       head = hash;
@@ -337,13 +346,25 @@ export async function checkEventLog(
     }
     const parsed = parseCanonical(lineBytes);
     if (!parsed.ok) {
-      reasons.push({ code: 'EVENTS_MALFORMED', file, detail: `line ${lineNo}: ${parsed.detail}` });
+      reasons.push({
+        code: 'EVENTS_MALFORMED',
+        file,
+        why: 'events.line.json',
+        values: { line: lineNo },
+        detail: `line ${lineNo}: ${parsed.detail}`,
+      });
       head = hash;
       continue;
     }
     const problem = eventShapeProblem(parsed.value);
     if (problem) {
-      reasons.push({ code: 'EVENTS_MALFORMED', file, detail: `line ${lineNo}: ${problem}` });
+      reasons.push({
+        code: 'EVENTS_MALFORMED',
+        file,
+        why: 'events.line.shape',
+        values: { line: lineNo },
+        detail: `line ${lineNo}: ${problem}`,
+      });
       head = hash;
       continue;
     }
@@ -355,6 +376,8 @@ export async function checkEventLog(
       reasons.push({
         code: 'EVENTS_CHAIN_BROKEN',
         file,
+        why: 'events.prev',
+        values: { line: lineNo, seq: event.seq },
         detail: `line ${lineNo} (seq ${event.seq}): prev does not match the hash of the line before it`,
       });
     }
@@ -362,6 +385,8 @@ export async function checkEventLog(
       reasons.push({
         code: 'EVENTS_SEQUENCE',
         file,
+        why: 'events.seq',
+        values: { line: lineNo, seq: event.seq, expected: index },
         detail: `line ${lineNo} has seq ${event.seq}, expected ${index}`,
       });
     }
@@ -369,6 +394,8 @@ export async function checkEventLog(
       reasons.push({
         code: 'EVENTS_SEQUENCE',
         file,
+        why: 'events.time',
+        values: { line: lineNo },
         detail: `line ${lineNo}: t goes back from ${lastT} to ${event.t}`,
       });
     }
@@ -377,16 +404,37 @@ export async function checkEventLog(
     events.push(event);
   }
   if (events[0]?.type !== SESSION_START) {
-    reasons.push({ code: 'EVENTS_INCOMPLETE', file, detail: `the first event is not ${SESSION_START}` });
+    reasons.push({
+      code: 'EVENTS_INCOMPLETE',
+      file,
+      why: 'events.first',
+      detail: `the first event is not ${SESSION_START}`,
+    });
   }
   const starts = events.filter((e) => e.type === SESSION_START).length;
   if (starts > 1)
-    reasons.push({ code: 'EVENTS_MALFORMED', file, detail: `${SESSION_START} appears ${starts} times` });
+    reasons.push({
+      code: 'EVENTS_MALFORMED',
+      file,
+      why: 'events.starts',
+      values: { count: starts },
+      detail: `${SESSION_START} appears ${starts} times`,
+    });
   const endIndex = events.findIndex((e) => e.type === SESSION_END);
   if (endIndex === -1) {
-    reasons.push({ code: 'EVENTS_INCOMPLETE', file, detail: `no ${SESSION_END} event` });
+    reasons.push({
+      code: 'EVENTS_INCOMPLETE',
+      file,
+      why: 'events.end.none',
+      detail: `no ${SESSION_END} event`,
+    });
   } else if (endIndex !== events.length - 1) {
-    reasons.push({ code: 'EVENTS_SEQUENCE', file, detail: `events follow ${SESSION_END}` });
+    reasons.push({
+      code: 'EVENTS_SEQUENCE',
+      file,
+      why: 'events.end.early',
+      detail: `events follow ${SESSION_END}`,
+    });
   }
   return { events, reasons, lastHash: head };
 }

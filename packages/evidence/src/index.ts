@@ -73,7 +73,9 @@ export {
   NOTICE_CODES,
   type NoticeCode,
   REASON_CODES,
+  REASON_DETAIL_CODES,
   type ReasonCode,
+  type ReasonDetailCode,
   type VerifyNotice,
   type VerifyReason,
 } from './reasons.js';

@@ -67,11 +67,77 @@ type MissingRecordReasons = Exclude<RecordFailure, ReasonCode>;
 const recordReasonsAreListed: MissingRecordReasons extends never ? true : never = true;
 void recordReasonsAreListed;
 
+/**
+ * What exactly the verifier found, as a code a report can word in any language (docs/bundle-format.md
+ * §11): `reason.code` says which check failed, `reason.why` says how, with `reason.values` for the
+ * numbers, names and times in it. `detail` is the same in the verifier's English, for logs.
+ * Details that come from deeper layers (the ZIP reader, the JSON parser, the schema, a signature or
+ * ticket check) have one code per layer; their English `detail` carries the specifics.
+ */
+export const REASON_DETAIL_CODES = [
+  'zip.read',
+  'entry.required',
+  'entry.unlisted',
+  'entry.absent',
+  'entry.order',
+  'manifest.json',
+  'manifest.canonical',
+  'manifest.schema',
+  'signature.check',
+  'ticket.check',
+  'ticket.key',
+  'ticket.claims',
+  'ticket.nonce',
+  'ticket.expired',
+  'ticket.early',
+  'size.limit',
+  'timestamp.none',
+  'timestamp.check',
+  'key.unwrap',
+  'crc.header',
+  'crc.data',
+  'file.size',
+  'file.hash',
+  'record.header.format',
+  'record.header.size',
+  'record.check',
+  'events.utf8',
+  'events.newline',
+  'events.stopped',
+  'events.line.long',
+  'events.line.json',
+  'events.line.shape',
+  'events.prev',
+  'events.seq',
+  'events.time',
+  'events.first',
+  'events.starts',
+  'events.end.none',
+  'events.end.early',
+  'events.head',
+  'events.startedAt',
+  'events.endedAt',
+  'events.segments',
+  'events.sealed',
+  'reasons.truncated',
+  // notices
+  'notice.synthetic',
+  'notice.records',
+  'notice.timestamp',
+] as const;
+
+export type ReasonDetailCode = (typeof REASON_DETAIL_CODES)[number];
+
 export interface VerifyReason {
   code: ReasonCode;
   /** The bundle entry concerned (e.g. "media/recording.webm.enc"), or null for the whole archive. */
   file: string | null;
+  /** The verifier's own words (English, technical). */
   detail: string;
+  /** How the check failed, as a code (absent only in verdicts of older verifiers). */
+  why?: ReasonDetailCode;
+  /** The values `why` refers to: counts, sizes, entry names, ISO times, hash prefixes. */
+  values?: Record<string, string | number>;
 }
 
 /** Things worth telling an auditor that do not make a bundle invalid. */
@@ -82,4 +148,7 @@ export interface VerifyNotice {
   code: NoticeCode;
   file: string | null;
   detail: string;
+  /** As for reasons: the notice's detail as a code, and its values. */
+  why?: ReasonDetailCode;
+  values?: Record<string, string | number>;
 }

@@ -20,7 +20,7 @@ import {
   SIGNATURE_FILE,
   TIMESTAMP_FILE,
 } from './manifest.js';
-import type { ReasonCode, VerifyNotice, VerifyReason } from './reasons.js';
+import type { ReasonCode, ReasonDetailCode, VerifyNotice, VerifyReason } from './reasons.js';
 import { openRecords, parseRecordHeader, type RecordFailure, recordCountForSize } from './records.js';
 import { checkManifestSignature } from './signature.js';
 import { checkTicketSignature } from './ticket.js';
@@ -112,13 +112,23 @@ class Collector {
   readonly notices: VerifyNotice[] = [];
   omitted = 0;
   constructor(private readonly max: number) {}
-  add(code: ReasonCode, file: string | null, detail: string): void {
-    if (this.reasons.length < this.max) this.reasons.push({ code, file, detail });
+  add(
+    code: ReasonCode,
+    file: string | null,
+    why: ReasonDetailCode,
+    detail: string,
+    values?: Record<string, string | number>,
+  ): void {
+    if (this.reasons.length < this.max)
+      this.reasons.push({ code, file, detail, why, ...(values ? { values } : {}) });
     else this.omitted++;
   }
   addAll(reasons: Iterable<VerifyReason>): void {
     // A loop, not push(...reasons): spreading a huge array overflows the call stack.
-    for (const r of reasons) this.add(r.code, r.file, r.detail);
+    for (const r of reasons) {
+      if (this.reasons.length < this.max) this.reasons.push(r);
+      else this.omitted++;
+    }
   }
   finish(): VerifyReason[] {
     if (this.omitted === 0) return this.reasons;
@@ -128,6 +138,8 @@ class Collector {
         code: 'REASONS_TRUNCATED',
         file: null,
         detail: `and ${this.omitted.toLocaleString('en-US')} more (at most ${this.max} reasons are listed)`,
+        why: 'reasons.truncated',
+        values: { omitted: this.omitted, max: this.max },
       },
     ];
   }
@@ -154,7 +166,12 @@ export async function verify(source: RandomAccessSource, options: VerifyOptions)
       // already recorded
     } else if (isDualrecError(error, 'BUNDLE_MALFORMED')) {
       const context = error.context as { reason?: ReasonCode; file?: string | null };
-      out.add(context.reason ?? 'ZIP_MALFORMED', context.file ?? null, error.detail ?? error.message);
+      out.add(
+        context.reason ?? 'ZIP_MALFORMED',
+        context.file ?? null,
+        'zip.read',
+        error.detail ?? error.message,
+      );
     } else {
       throw error;
     }
@@ -192,7 +209,7 @@ async function verifyInto(
       [MANIFEST_FILE, manifestEntry],
       [SIGNATURE_FILE, signatureEntry],
     ] as const) {
-      if (!entry) out.add('ENTRY_MISSING', name, `${name} is missing`);
+      if (!entry) out.add('ENTRY_MISSING', name, 'entry.required', `${name} is missing`);
     }
     throw new Stop();
   }
@@ -205,17 +222,19 @@ async function verifyInto(
   let value: unknown;
   if (!parsed.ok) {
     if (parsed.problem !== 'not-canonical') {
-      out.add('MANIFEST_INVALID_JSON', MANIFEST_FILE, parsed.detail);
+      out.add('MANIFEST_INVALID_JSON', MANIFEST_FILE, 'manifest.json', parsed.detail);
       throw new Stop();
     }
-    out.add('MANIFEST_NOT_CANONICAL', MANIFEST_FILE, parsed.detail);
+    out.add('MANIFEST_NOT_CANONICAL', MANIFEST_FILE, 'manifest.canonical', parsed.detail);
     value = JSON.parse(new TextDecoder().decode(manifestBytes));
   } else {
     value = parsed.value;
   }
   const problems = checkManifestShape(value);
   if (problems.length > 0) {
-    out.add('MANIFEST_SCHEMA', MANIFEST_FILE, problems.slice(0, 10).join('; '));
+    out.add('MANIFEST_SCHEMA', MANIFEST_FILE, 'manifest.schema', problems.slice(0, 10).join('; '), {
+      count: problems.length,
+    });
     throw new Stop();
   }
   const manifest = value as Manifest;
@@ -225,12 +244,13 @@ async function verifyInto(
       code: 'SYNTHETIC_BUNDLE',
       file: MANIFEST_FILE,
       detail: 'generated sample, not a real session',
+      why: 'notice.synthetic',
     });
   }
 
   // 2. The device's signature over those exact bytes.
   const signature = await checkManifestSignature(signatureBytes, manifestBytes, manifest.deviceKey);
-  if (!signature.ok) out.add(signature.reason, SIGNATURE_FILE, signature.detail);
+  if (!signature.ok) out.add(signature.reason, SIGNATURE_FILE, 'signature.check', signature.detail);
 
   // 3. The lender's ticket, bound to the device key and covering the session's start.
   await checkTicket(manifest, options, out);
@@ -241,10 +261,11 @@ async function verifyInto(
   const listed = new Set(expectedOrder);
   for (const name of actualOrder) {
     if (name !== TIMESTAMP_FILE && !listed.has(name))
-      out.add('ENTRY_UNLISTED', name, 'entry is not listed in the manifest');
+      out.add('ENTRY_UNLISTED', name, 'entry.unlisted', 'entry is not listed in the manifest');
   }
   for (const name of expectedOrder)
-    if (!archive.get(name)) out.add('ENTRY_MISSING', name, 'listed in the manifest but absent');
+    if (!archive.get(name))
+      out.add('ENTRY_MISSING', name, 'entry.absent', 'listed in the manifest but absent');
   const present = actualOrder.filter((n) => listed.has(n));
   const presentExpected = expectedOrder.filter((n) => archive.get(n));
   const tsrIndex = actualOrder.indexOf(TIMESTAMP_FILE);
@@ -255,6 +276,7 @@ async function verifyInto(
     out.add(
       'ZIP_NONCANONICAL',
       null,
+      'entry.order',
       'entries are not in the order of manifest.files, then manifest.json, manifest.jws',
     );
   }
@@ -262,9 +284,19 @@ async function verifyInto(
   // RFC 3161 tokens over manifest.jws: the one beside the bundle (given), and one inside the ZIP.
   if (options.timestamp) {
     const { token } = options.timestamp;
-    if (token === null) out.add('TIMESTAMP_MISSING', null, 'no time-stamp token beside the bundle');
+    if (token === null)
+      out.add('TIMESTAMP_MISSING', null, 'timestamp.none', 'no time-stamp token beside the bundle');
     else if (token.length > limits.maxTimestampBytes)
-      out.add('TIMESTAMP_INVALID', null, `${token.length} bytes; at most ${limits.maxTimestampBytes}`);
+      out.add(
+        'TIMESTAMP_INVALID',
+        null,
+        'size.limit',
+        `${token.length} bytes; at most ${limits.maxTimestampBytes}`,
+        {
+          size: token.length,
+          max: limits.maxTimestampBytes,
+        },
+      );
     else read.timestamps.push(await checkTimestamp('beside', token, signatureBytes, options, out));
   }
   const tsrEntry = archive.get(TIMESTAMP_FILE);
@@ -275,7 +307,7 @@ async function verifyInto(
     } catch (error) {
       if (!isDualrecError(error, 'BUNDLE_MALFORMED')) throw error;
       const context = error.context as { reason?: ReasonCode };
-      out.add(context.reason ?? 'ZIP_MALFORMED', TIMESTAMP_FILE, error.detail ?? error.message);
+      out.add(context.reason ?? 'ZIP_MALFORMED', TIMESTAMP_FILE, 'zip.read', error.detail ?? error.message);
     }
     if (token) read.timestamps.push(await checkTimestamp('entry', token, signatureBytes, options, out));
   }
@@ -289,6 +321,7 @@ async function verifyInto(
       code: 'RECORDS_NOT_CHECKED',
       file: null,
       detail: 'no private key given: hashes were checked, records and sealed fields were not decrypted',
+      why: 'notice.records',
     });
   }
 
@@ -306,7 +339,9 @@ async function verifyInto(
       out.add(
         'ZIP_LIMIT_EXCEEDED',
         EVENTS_FILE,
+        'size.limit',
         `${eventsEntry.size} bytes; at most ${limits.maxEventsBytes}`,
+        { size: eventsEntry.size, max: limits.maxEventsBytes },
       );
     } else {
       await checkEvents(
@@ -347,13 +382,17 @@ async function checkTimestamp(
     out.add(
       checked.failure === 'untrusted' ? 'TIMESTAMP_UNTRUSTED' : 'TIMESTAMP_INVALID',
       file,
+      'timestamp.check',
       `${where}: ${checked.reason ?? 'does not verify'}`,
+      { where: source },
     );
   } else if (!checked.trusted) {
     out.notices.push({
       code: 'TIMESTAMP_NOT_TRUSTED',
       file,
       detail: `${where} is sound and covers manifest.jws (${checked.genTime}), but no TSA certificate was given to trust it`,
+      why: 'notice.timestamp',
+      values: { where: source, time: checked.genTime ?? '?' },
     });
   }
   return result;
@@ -363,7 +402,7 @@ async function checkTicket(manifest: Manifest, options: VerifyOptions, out: Coll
   const file = MANIFEST_FILE;
   const result = await checkTicketSignature(manifest.ticket, options.ticketKeys);
   if (!result.ok) {
-    out.add(result.reason, file, `ticket: ${result.detail}`);
+    out.add(result.reason, file, 'ticket.check', `ticket: ${result.detail}`);
     return;
   }
   const { claims } = result;
@@ -372,18 +411,35 @@ async function checkTicket(manifest: Manifest, options: VerifyOptions, out: Coll
     out.add(
       'TICKET_KEY_MISMATCH',
       file,
+      'ticket.key',
       `ticket cnf.jkt ${claims.cnf.jkt} is not the device key ${deviceThumbprint}`,
     );
   }
   const mismatches: string[] = [];
-  if (claims.sid !== manifest.sessionId)
+  const claimNames: string[] = [];
+  if (claims.sid !== manifest.sessionId) {
     mismatches.push(`sid ${claims.sid} ≠ sessionId ${manifest.sessionId}`);
-  if (claims.iss !== manifest.lenderId) mismatches.push(`iss ${claims.iss} ≠ lenderId ${manifest.lenderId}`);
-  if (claims.script !== manifest.script.id)
+    claimNames.push('sid');
+  }
+  if (claims.iss !== manifest.lenderId) {
+    mismatches.push(`iss ${claims.iss} ≠ lenderId ${manifest.lenderId}`);
+    claimNames.push('iss');
+  }
+  if (claims.script !== manifest.script.id) {
     mismatches.push(`script ${claims.script} ≠ script.id ${manifest.script.id}`);
-  if (mismatches.length) out.add('TICKET_CLAIM_MISMATCH', file, mismatches.join('; '));
+    claimNames.push('script');
+  }
+  if (mismatches.length)
+    out.add('TICKET_CLAIM_MISMATCH', file, 'ticket.claims', mismatches.join('; '), {
+      claims: claimNames.join(', '),
+    });
   if (options.expectedNonce !== undefined && claims.nonce !== options.expectedNonce) {
-    out.add('TICKET_NONCE_MISMATCH', file, 'ticket nonce is not the one issued for this session');
+    out.add(
+      'TICKET_NONCE_MISMATCH',
+      file,
+      'ticket.nonce',
+      'ticket nonce is not the one issued for this session',
+    );
   }
   const started = Math.floor(Date.parse(manifest.startedAt) / 1000);
   const skew = options.clockSkewSeconds ?? 300;
@@ -391,14 +447,18 @@ async function checkTicket(manifest: Manifest, options: VerifyOptions, out: Coll
     out.add(
       'TICKET_EXPIRED',
       file,
+      'ticket.expired',
       `session started ${manifest.startedAt}, ticket expired ${new Date(claims.exp * 1000).toISOString()}`,
+      { started: manifest.startedAt, expired: new Date(claims.exp * 1000).toISOString() },
     );
   }
   if (started < claims.iat - skew) {
     out.add(
       'TICKET_NOT_YET_VALID',
       file,
+      'ticket.early',
       `session started ${manifest.startedAt}, before the ticket was issued`,
+      { started: manifest.startedAt, issued: new Date(claims.iat * 1000).toISOString() },
     );
   }
 }
@@ -419,7 +479,7 @@ async function unwrapWithAny(
       lastDetail = error.detail ?? error.message;
     }
   }
-  out.add('KEY_UNWRAP_FAILED', MANIFEST_FILE, lastDetail);
+  out.add('KEY_UNWRAP_FAILED', MANIFEST_FILE, 'key.unwrap', lastDetail);
   return null;
 }
 
@@ -431,9 +491,12 @@ async function checkFile(
   out: Collector,
 ): Promise<void> {
   if (entry.crc32 !== file.crc32)
-    out.add('ZIP_CRC_MISMATCH', file.name, 'ZIP header CRC-32 differs from the manifest');
+    out.add('ZIP_CRC_MISMATCH', file.name, 'crc.header', 'ZIP header CRC-32 differs from the manifest');
   if (entry.size !== file.size)
-    out.add('FILE_SIZE_MISMATCH', file.name, `${entry.size} bytes, manifest says ${file.size}`);
+    out.add('FILE_SIZE_MISMATCH', file.name, 'file.size', `${entry.size} bytes, manifest says ${file.size}`, {
+      size: entry.size,
+      expected: file.size,
+    });
   const enc = file.encryption;
   if (enc) {
     const head = await archive.read({ ...entry, size: Math.min(entry.size, 21 + 255) }, 276);
@@ -448,9 +511,13 @@ async function checkFile(
       out.add(
         'RECORD_HEADER_INVALID',
         file.name,
+        header ? 'record.header.size' : 'record.header.format',
         header
           ? `rs ${header.recordSize} and ${count ?? 'no whole number of'} records; manifest says rs ${enc.recordSize}, ${enc.records} records`
           : 'not an RFC 8188 aes128gcm header',
+        header
+          ? { rs: header.recordSize, expectedRs: enc.recordSize, expectedRecords: enc.records }
+          : undefined,
       );
     }
   }
@@ -476,7 +543,7 @@ async function checkFile(
     } catch (error) {
       if (!isDualrecError(error, 'RECORD_DECRYPT_FAILED')) throw error;
       const reason = (error.context.reason as RecordFailure | undefined) ?? 'RECORD_AUTH_FAILED';
-      out.add(reason, file.name, error.detail ?? error.message);
+      out.add(reason, file.name, 'record.check', error.detail ?? error.message);
     }
   }
   // Hash whatever the record check did not consume.
@@ -487,11 +554,13 @@ async function checkFile(
     out.add(
       'ZIP_CRC_MISMATCH',
       file.name,
+      'crc.data',
       `CRC-32 of the stored bytes is ${hex8(crc)}, the ZIP headers say ${hex8(entry.crc32)}`,
+      { crc: hex8(crc), expected: hex8(entry.crc32) },
     );
   }
   if ((await hasher.digest()) !== file.contentHash) {
-    out.add('FILE_HASH_MISMATCH', file.name, 'content hash differs from the manifest');
+    out.add('FILE_HASH_MISMATCH', file.name, 'file.hash', 'content hash differs from the manifest');
   }
 }
 
@@ -513,16 +582,33 @@ async function checkEvents(
     out.add(
       'EVENTS_HEAD_MISMATCH',
       EVENTS_FILE,
+      'events.head',
       `log has ${events.length} events ending in ${check.lastHash.slice(0, 12)}…; manifest says ${manifest.events.count} ending in ${manifest.events.lastHash.slice(0, 12)}…`,
+      {
+        count: events.length,
+        head: check.lastHash.slice(0, 12),
+        expected: manifest.events.count,
+        expectedHead: manifest.events.lastHash.slice(0, 12),
+      },
     );
   }
   const first = events[0];
   const last = events[events.length - 1];
   if (first && first.wall !== manifest.startedAt) {
-    out.add('EVENTS_HEAD_MISMATCH', EVENTS_FILE, 'manifest.startedAt is not the wall time of session.start');
+    out.add(
+      'EVENTS_HEAD_MISMATCH',
+      EVENTS_FILE,
+      'events.startedAt',
+      'manifest.startedAt is not the wall time of session.start',
+    );
   }
   if (last && last.type === 'session.end' && last.wall !== manifest.endedAt) {
-    out.add('EVENTS_HEAD_MISMATCH', EVENTS_FILE, 'manifest.endedAt is not the wall time of session.end');
+    out.add(
+      'EVENTS_HEAD_MISMATCH',
+      EVENTS_FILE,
+      'events.endedAt',
+      'manifest.endedAt is not the wall time of session.end',
+    );
   }
   const read = new Set(
     events
@@ -535,7 +621,9 @@ async function checkEvents(
     out.add(
       'EVENTS_INCOMPLETE',
       EVENTS_FILE,
+      'events.segments',
       `script segments without a speech.segment event: ${missing.join(', ')}`,
+      { segments: missing.join(', ') },
     );
   if (contentKey) {
     for (const event of events) {
@@ -544,7 +632,15 @@ async function checkEvents(
         await openSealedFields(event, contentKey);
       } catch (error) {
         if (!isDualrecError(error)) throw error;
-        out.add('EVENT_SEALED_INVALID', EVENTS_FILE, `seq ${event.seq}: ${error.detail ?? error.message}`);
+        out.add(
+          'EVENT_SEALED_INVALID',
+          EVENTS_FILE,
+          'events.sealed',
+          `seq ${event.seq}: ${error.detail ?? error.message}`,
+          {
+            seq: event.seq,
+          },
+        );
       }
     }
   }

@@ -46,6 +46,8 @@ button.seek { font: inherit; font-size: .85rem; border: 1px solid #ccc; backgrou
 code { font-size: .85em; word-break: break-all; font-family: ui-monospace, "Noto Sans Mono CJK SC", "Sarasa Mono SC", monospace, ${CJK_FONTS}; }
 .code { color: var(--muted); font-size: .85em; }
 .technical { display: block; color: var(--muted); font-weight: 400; }
+.why { display: block; font-weight: 400; }
+details.technical summary { cursor: pointer; }
 @media print {
   :root, body, code { font-family: ${CJK_FONTS}; }
   body { max-width: none; padding: 0; }
@@ -104,7 +106,10 @@ export async function renderReportHtml(
   );
   const partOf = (name: string) => Number(/recording-(\d+)/.exec(name)?.[1] ?? 1);
   const reasonItem = (r: ReportModel['reasons'][number]) =>
-    `<li data-code="${e(r.code)}">${e(r.text)}<code class="technical" lang="en" title="${e(t('reason.technical'))}">${e(r.detail)}</code></li>`;
+    r.explained
+      ? // Worded in the report's language; the verifier's own English stays one click away, for search.
+        `<li data-code="${e(r.code)}">${e(r.text)}<span class="why">${e(r.explained)}</span><details class="technical"><summary>${e(t('reason.technical'))}</summary><code lang="en">${e(r.detail)}</code></details></li>`
+      : `<li data-code="${e(r.code)}">${e(r.text)}<code class="technical" lang="en" title="${e(t('reason.technical'))}">${e(r.detail)}</code></li>`;
   const outcomeClass = (outcome: string) =>
     outcome === 'not-reached' ? 'fail' : ['passed', 'shown', 'confirmed'].includes(outcome) ? 'ok' : 'warn';
   return `<!doctype html>
@@ -128,7 +133,7 @@ ${model.reasons.length ? `<ul>${model.reasons.map(reasonItem).join('')}</ul>` : 
 ${model.notices.length ? `<ul class="muted">${model.notices.map(reasonItem).join('')}</ul>` : ''}
 </section>
 <h2>${e(t('section.checks'))}</h2>
-<table><tbody>${model.checks.map((c) => `<tr data-check="${e(c.id)}" data-level="${c.level}"><td class="${c.level}">${MARK[c.level]}</td><th scope="row">${e(c.name)}</th><td>${e(c.detail)}${c.technical ? `<code class="technical" lang="en">${e(c.technical)}</code>` : ''}</td></tr>`).join('')}</tbody></table>
+<table><tbody>${model.checks.map((c) => `<tr data-check="${e(c.id)}" data-level="${c.level}"><td class="${c.level}">${MARK[c.level]}</td><th scope="row">${e(c.name)}</th><td>${e(c.detail)}${c.technical ? `<details class="technical"><summary>${e(t('reason.technical'))}</summary><code lang="en">${e(c.technical)}</code></details>` : ''}</td></tr>`).join('')}</tbody></table>
 <h2>${e(t('section.facts'))}</h2>
 <table><tbody>${model.facts.map(([k, v]) => `<tr><th scope="row">${e(k)}</th><td><code>${e(v)}</code></td></tr>`).join('')}</tbody></table>
 ${

@@ -1,4 +1,4 @@
-import { DualrecError, NOTICE_CODES, REASON_CODES } from '@dualrec/evidence';
+import { DualrecError, NOTICE_CODES, REASON_CODES, REASON_DETAIL_CODES } from '@dualrec/evidence';
 import { describe, expect, it } from 'vitest';
 import {
   checkReportMessages,
@@ -27,6 +27,14 @@ describe('report messages', () => {
     const tr = reportTranslator('zh-CN', { timeZone: 'UTC' });
     for (const code of [...REASON_CODES, ...NOTICE_CODES, 'TIMESTAMP_MISSING', 'TIMESTAMP_INVALID'])
       expect(tr.term('reason', code), code).toMatch(new RegExp(`^.*[\u4e00-\u9fff].*（${code}）$`));
+  });
+
+  it('words every way a verifier check can fail (each `why` code), in Chinese for zh-CN', () => {
+    for (const why of REASON_DETAIL_CODES) {
+      const key = `why.${why}` as ReportMessageKey;
+      expect(REPORT_MESSAGES.en[key], why).toBeTruthy();
+      expect(REPORT_MESSAGES['zh-CN'][key], why).toMatch(/[\u4e00-\u9fff]/);
+    }
   });
 
   it('shows codes as words with the code beside them, and unknown codes as they are', () => {

@@ -6,7 +6,9 @@
  */
 import type { JsonValue, Manifest, OpenedEvent, Verdict } from '@dualrec/evidence';
 import {
+  REPORT_MESSAGES,
   type ReportLocale,
+  type ReportMessageKey,
   type ReportMessageOverrides,
   type ReportTranslator,
   reportTranslator,
@@ -102,6 +104,8 @@ export interface ReasonRow {
   /** The verifier's own detail (technical, English). */
   detail: string;
   text: string;
+  /** How the check failed, worded in the report's language from the verifier's `why` and `values`. */
+  explained?: string;
 }
 
 export interface OcrRow {
@@ -488,16 +492,47 @@ export interface ReportOptions {
   messages?: ReportMessageOverrides;
 }
 
+/** Values of a verifier reason that are instants, shown in the auditor's time zone. */
+const INSTANT_VALUES = new Set(['started', 'expired', 'issued', 'time']);
+
+/** The verifier's `why` in words, or undefined for a code this catalogue does not know (a newer verifier). */
+function explainReason(
+  tr: ReportTranslator,
+  why: string | undefined,
+  values: Record<string, string | number> | undefined,
+): string | undefined {
+  const key = `why.${why}` as ReportMessageKey;
+  if (!why || !(key in REPORT_MESSAGES.en)) return undefined;
+  const shown: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(values ?? {})) {
+    const whereKey = `why.where.${value}` as ReportMessageKey;
+    shown[name] = INSTANT_VALUES.has(name)
+      ? tr.date(String(value))
+      : name === 'where' && whereKey in REPORT_MESSAGES.en
+        ? tr.t(whereKey)
+        : value;
+  }
+  return tr.t(key, shown);
+}
+
 const reasonRow = (
   tr: ReportTranslator,
-  r: { code: string; file: string | null; detail: string },
+  r: {
+    code: string;
+    file: string | null;
+    detail: string;
+    why?: string;
+    values?: Record<string, string | number>;
+  },
 ): ReasonRow => {
   const reason = tr.term('reason', r.code);
+  const explained = explainReason(tr, r.why, r.values);
   return {
     code: r.code,
     file: r.file,
     detail: r.detail,
     text: r.file ? tr.t('reason.lineWithFile', { reason, file: r.file }) : tr.t('reason.line', { reason }),
+    ...(explained ? { explained } : {}),
   };
 };
 

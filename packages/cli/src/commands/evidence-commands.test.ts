@@ -138,6 +138,8 @@ describe('dualrec sample + verify + inspect + decrypt', () => {
         code: expect.any(String),
         file: expect.anything(),
         detail: expect.any(String),
+        why: expect.any(String),
+        ...(verdict.reasons[0]?.values ? { values: expect.any(Object) } : {}),
       });
     }
     const text = await run('verify', join(dir, 'changed.zip'), '--keys', keys);

@@ -169,6 +169,14 @@ describe('dualrec report --lang zh-CN|en', () => {
       const html = await readFile(join(dir, file), 'utf8');
       expect(englishLeft(html), file).toEqual([]);
     }
+    // Each reason says how the check failed in Chinese; the verifier's English sits folded away.
+    const bad = await readFile(join(dir, 'bad.zh-CN.html'), 'utf8');
+    const items = [...bad.matchAll(/<li data-code="[A-Z_]+">[\s\S]*?<\/li>/g)].map((m) => m[0]);
+    expect(items.length).toBeGreaterThan(0);
+    for (const item of items) {
+      expect(item).toMatch(/<span class="why">[^<]*[\u4e00-\u9fff][^<]*<\/span>/);
+      expect(item).toMatch(/<details class="technical"><summary>[^<]*[\u4e00-\u9fff]/);
+    }
     // The check itself finds English: the en report is full of it.
     expect(englishLeft(await readFile(join(dir, 'good.en.html'), 'utf8'))).toEqual(
       expect.arrayContaining(['Checks', 'Timeline']),
