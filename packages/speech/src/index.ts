@@ -23,3 +23,4 @@ export * from './text/numbers.js';
 export * from './text/reading-time.js';
 export * from './vad/silero.js';
 export * from './voiceprint/nnet3.js';
+export * from './voiceprint/xvector.js';
