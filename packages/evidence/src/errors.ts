@@ -64,6 +64,14 @@ export const ERROR_MESSAGES = {
     en: 'A model file is not in the expected format.',
     'zh-CN': '模型文件格式不正确。',
   },
+  MODEL_FORMAT_INVALID: {
+    en: 'A Kaldi model file is damaged or not in the expected format.',
+    'zh-CN': 'Kaldi 模型文件已损坏或格式不正确。',
+  },
+  MODEL_FORMAT_UNSUPPORTED: {
+    en: 'The model uses a component or data type this reader does not support.',
+    'zh-CN': '模型使用了本读取器不支持的组件或数据类型。',
+  },
   MODEL_LOAD_FAILED: {
     en: 'The on-device model could not be loaded. Check the network and try again.',
     'zh-CN': '设备端模型加载失败，请检查网络后重试。',

