@@ -9,6 +9,7 @@ import type { Connect, Plugin } from 'vite';
 
 const MIME: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
   '.wasm': 'application/wasm',
   '.json': 'application/json; charset=utf-8',
   '.task': 'application/octet-stream',

@@ -7,7 +7,11 @@
  * `WebAssembly.validate`) because feature lists and user-agent strings lie in in-app WebViews; the
  * user agent is used only to name known problem environments and to give the right advice.
  */
-import { type CryptoCapability, checkCryptoSupport } from '@dualrec/evidence/crypto-support';
+import {
+  type CryptoCapability,
+  type CryptoLinerModule,
+  ensureCryptoSupport,
+} from '@dualrec/evidence/crypto-support';
 
 export type SupportMode = 'full' | 'record-only' | 'unsupported';
 
@@ -45,7 +49,8 @@ export interface SupportReport {
   mimeTypes: string[];
   wasm: boolean;
   wasmSimd: boolean;
-  webCrypto: { ok: boolean; missing: CryptoCapability[] };
+  /** `provider` says whether webcrypto-liner had to fill a gap (`loadCryptoLiner`). */
+  webCrypto: { ok: boolean; missing: CryptoCapability[]; provider: 'native' | 'webcrypto-liner' };
   indexedDB: boolean;
   /** navigator.storage.estimate(), bytes; null where the browser does not say. */
   storage: { quota: number; usage: number; available: number } | null;
@@ -72,6 +77,11 @@ export interface SupportOptions {
   indexedDB?: IDBFactory | null;
   mediaRecorder?: { isTypeSupported(type: string): boolean } | null;
   crypto?: Crypto;
+  /**
+   * Loads webcrypto-liner where the native WebCrypto lacks only what it implements; the lined
+   * crypto then replaces `globalThis.crypto` (see `ensureCryptoSupport` in @dualrec/evidence).
+   */
+  loadCryptoLiner?: () => Promise<CryptoLinerModule>;
   /** Below this many free bytes of storage the report warns (default 200 MB ≈ 20 min of video). */
   warnStorageBytes?: number;
   /** Below this it is a blocker (default 30 MB ≈ 3 min of video at ~1.2 Mbit/s). */
@@ -215,12 +225,16 @@ export async function checkSupport(options: SupportOptions = {}): Promise<Suppor
     : [];
   const wasm = validates(WASM_PROBE);
   const wasmSimd = wasm && validates(SIMD_PROBE);
-  const crypto = options.crypto ?? g.crypto;
-  const [webCrypto, indexedDB, estimate] = await Promise.all([
-    checkCryptoSupport(crypto),
+  const target = options.crypto ? { crypto: options.crypto } : (g as { crypto?: Crypto });
+  const [ensured, indexedDB, estimate] = await Promise.all([
+    ensureCryptoSupport({
+      target,
+      ...(options.loadCryptoLiner ? { loadLiner: options.loadCryptoLiner } : {}),
+    }),
     probeIndexedDb(options.indexedDB === undefined ? g.indexedDB : options.indexedDB),
     nav?.storage?.estimate ? nav.storage.estimate().catch(() => null) : Promise.resolve(null),
   ]);
+  const webCrypto = { ok: ensured.ok, missing: ensured.missing, provider: ensured.provider };
   const storage =
     estimate && typeof estimate.quota === 'number'
       ? {

@@ -9,7 +9,16 @@ export {
   parseCanonical,
 } from './canonical-json.js';
 export { crc32 } from './crc32.js';
-export { type CryptoCapability, type CryptoSupport, checkCryptoSupport } from './crypto-support.js';
+export {
+  type CryptoCapability,
+  type CryptoLinerModule,
+  type CryptoSupport,
+  checkCryptoSupport,
+  type EnsureCryptoOptions,
+  type EnsuredCryptoSupport,
+  ensureCryptoSupport,
+  LINER_CAPABILITIES,
+} from './crypto-support.js';
 export { CONTENT_HASH_BLOCK_SIZE, ContentHasher, contentHash, sha256, sha256Hex } from './digest.js';
 export { isLowS, normalizeLowS, P256_ORDER, toLowSCompact } from './ecdsa.js';
 export type { DualrecErrorCode, DualrecErrorOptions, Locale } from './errors.js';

@@ -38,7 +38,7 @@ export type {
   PaddleReadTimings,
   TextLine,
 } from './paddle/engine.js';
-export { PaddleTextReader, paddleAssetUrls } from './paddle/engine.js';
+export { ORT_MODULE_FILE, ortModuleUrl, PaddleTextReader, paddleAssetUrls } from './paddle/engine.js';
 export type { OrtModule } from './paddle/ort.js';
 export type { CardFieldName, PhotoProblem } from './photo-problems.js';
 export {

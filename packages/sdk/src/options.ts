@@ -1,5 +1,5 @@
 /** Everything a lender configures, documented option by option (docs/integration.md mirrors this). */
-import type { DeviceKey, DualrecError } from '@dualrec/evidence';
+import type { CryptoLinerModule, DeviceKey, DualrecError } from '@dualrec/evidence';
 import type { UiLocale } from './i18n.js';
 import type { StepName } from './state.js';
 import type { StepRunner } from './step.js';
@@ -83,6 +83,13 @@ export interface SessionOptions {
   elderMode?: boolean;
   liveness?: LivenessOptions;
   faceMatch?: FaceMatchOptions;
+  /**
+   * Loads webcrypto-liner (an optional peer dependency: install it yourself) when the browser's
+   * WebCrypto lacks only what the liner implements (SHA-256, AES-GCM, ECDSA/ECDH P-256); never
+   * called otherwise: a function returning the dynamic import of `webcrypto-liner/build/index.es.js`. Without it such a
+   * browser gets the `NO_WEBCRYPTO` blocker. See docs/integration.md.
+   */
+  loadCryptoLiner?: () => Promise<CryptoLinerModule>;
   /** Injectable seams (tests, WebViews with their own bridges). */
   fetch?: typeof fetch;
   mediaDevices?: MediaDevices;

@@ -74,6 +74,23 @@ export interface PaddleEngineOptions {
   signal?: AbortSignal;
 }
 
+/** onnxruntime-web's plain-wasm ES module, which `dualrec assets` writes beside its wasm. */
+export const ORT_MODULE_FILE = 'ort.wasm.bundle.min.mjs';
+
+/**
+ * The URL of onnxruntime-web's module next to the `ort-wasm` asset's URL: browsers import it from
+ * there at run time (the worker does) so no bundler copies the wasm into the app's build.
+ *
+ * @example
+ * ```ts
+ * ortModuleUrl('/dualrec-assets/onnxruntime/ort-wasm-simd-threaded.wasm');
+ * // '/dualrec-assets/onnxruntime/ort.wasm.bundle.min.mjs'
+ * ```
+ */
+export function ortModuleUrl(wasmUrl: string): string {
+  return wasmUrl.replace(/[^/]*$/, ORT_MODULE_FILE);
+}
+
 /** Each file's URL under a base that serves `dualrec assets`' output. */
 export function paddleAssetUrls(assetsBase: string): Record<PaddleAsset['name'], string> {
   const base = assetsBase.replace(/\/+$/, '');

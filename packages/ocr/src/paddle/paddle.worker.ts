@@ -3,7 +3,7 @@
  * per card) never run on the page's UI thread. Card pixels arrive as transferred buffers.
  */
 import { isDualrecError } from '@dualrec/evidence';
-import { PaddleTextReader } from './engine.js';
+import { ortModuleUrl, PaddleTextReader } from './engine.js';
 import type { OrtModule } from './ort.js';
 import type { FromPaddleWorker, ToPaddleWorker } from './worker-protocol.js';
 
@@ -26,9 +26,13 @@ scope.addEventListener('message', (event) => {
   const message = event.data;
   switch (message.type) {
     case 'init':
-      reader = import('onnxruntime-web/wasm').then((ort) =>
+      // onnxruntime-web comes from beside its self-hosted wasm (`dualrec assets`), not from the
+      // app's bundle: bundled, it makes Vite copy its 14 MB wasm into the app's build.
+      reader = import(
+        /* @vite-ignore */ /* webpackIgnore: true */ ortModuleUrl(message.assets['ort-wasm'] as string)
+      ).then((ort) =>
         PaddleTextReader.load({
-          ort: ort as unknown as OrtModule,
+          ort: ort as OrtModule,
           assets: message.assets as never,
           onProgress: (loaded, total) => scope.postMessage({ type: 'progress', loaded, total }),
         }),

@@ -12,9 +12,10 @@ import { preloadCardReader } from './id-card.js';
 import { preloadFaceAnalyzer } from './liveness.js';
 
 /** Non-identifying facts about the device for the manifest (no fingerprinting beyond what an auditor needs). */
-function deviceFacts(): { [key: string]: string | number | boolean } {
+function deviceFacts(cryptoProvider: string): { [key: string]: string | number | boolean } {
   const nav = globalThis.navigator;
   return {
+    cryptoProvider,
     userAgent: nav?.userAgent ?? 'unknown',
     language: nav?.language ?? 'unknown',
     hardwareConcurrency: nav?.hardwareConcurrency ?? 0,
@@ -30,7 +31,9 @@ export async function runSupport(context: StepContext): Promise<StepResult> {
   context.view({ step: 'support', phase: 'checking', advice: [] });
   context.progress('support.checking', null);
   const { checkSupport } = await import('@dualrec/capture/support');
-  const report = await checkSupport();
+  const report = await checkSupport(
+    options.loadCryptoLiner ? { loadCryptoLiner: options.loadCryptoLiner } : {},
+  );
   if (report.mode === 'unsupported') {
     const advice = report.reasons
       .filter((r) => r.severity === 'blocker')
@@ -67,7 +70,7 @@ export async function runSupport(context: StepContext): Promise<StepResult> {
     deviceKey,
     meta: {
       sdk: { name: SDK_NAME, version: SDK_VERSION },
-      device: deviceFacts(),
+      device: deviceFacts(report.webCrypto.provider),
       script: { id: script.scriptId, sha256, segments: script.segments.map((s) => s.id) },
     },
   });

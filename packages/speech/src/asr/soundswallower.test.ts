@@ -33,9 +33,22 @@ function pcm(name: string): Float32Array {
 }
 
 describe('SoundSwallowerAnswerRecognizer (real model, node build)', () => {
-  const recogniser = new SoundSwallowerAnswerRecognizer({ readAsset });
+  const loaded: string[] = [];
+  const recogniser = new SoundSwallowerAnswerRecognizer({
+    readAsset,
+    // node's build instead of the self-hosted web module; the URL it would import is recorded.
+    loadModule: (url) => {
+      loaded.push(url);
+      return import('soundswallower');
+    },
+  });
   beforeAll(() => recogniser.init({ assets }), 30_000);
   afterAll(() => recogniser.close());
+
+  it('imports SoundSwallower from beside its self-hosted wasm, not from the bundle', () => {
+    const wasm = assets.find((a) => a.name === 'wasm')?.url as string;
+    expect(loaded).toEqual([wasm.replace(/[^/]*$/, 'soundswallower.web.js')]);
+  });
 
   it.each([
     ['answer-yes.wav', 'accept'],

@@ -147,6 +147,22 @@ interface SoundSwallowerModule {
 export interface SoundSwallowerOptions {
   /** Reads an asset's bytes (default: fetch). Node tests pass a file reader. */
   readAsset?: (url: string, signal?: AbortSignal) => Promise<Uint8Array>;
+  /**
+   * Loads SoundSwallower's ES module. Default: import `soundswallower.web.js` from beside the
+   * self-hosted wasm (`dualrec assets` writes both), never from the app's bundle: bundled, it makes
+   * Vite copy its wasm into the app's build by `new URL(…, import.meta.url)`. Node tests pass
+   * `() => import('soundswallower')` (the node build).
+   */
+  loadModule?: (url: string) => Promise<unknown>;
+}
+
+/** The URL of SoundSwallower's web module next to its wasm's URL. */
+export function soundSwallowerModuleUrl(wasmUrl: string): string {
+  return wasmUrl.replace(/[^/]*$/, 'soundswallower.web.js');
+}
+
+function importSelfHosted(url: string): Promise<unknown> {
+  return import(/* @vite-ignore */ /* webpackIgnore: true */ url);
 }
 
 async function fetchBytes(url: string, signal?: AbortSignal): Promise<Uint8Array> {
@@ -176,11 +192,13 @@ export class SoundSwallowerAnswerRecognizer implements AsrAdapter {
   readonly kinds = ['question'] as const;
   private decoder: SoundSwallowerDecoder | null = null;
   private readonly readAsset: (url: string, signal?: AbortSignal) => Promise<Uint8Array>;
+  private readonly loadModule: (url: string) => Promise<unknown>;
   /** Phrases left out of the last grammar because a word is not in the dictionary. */
   skippedPhrases: string[] = [];
 
   constructor(options: SoundSwallowerOptions = {}) {
     this.readAsset = options.readAsset ?? fetchBytes;
+    this.loadModule = options.loadModule ?? importSelfHosted;
   }
 
   async init(options: AsrInitOptions): Promise<void> {
@@ -210,8 +228,10 @@ export class SoundSwallowerAnswerRecognizer implements AsrAdapter {
     const mdef = (byName.get('mdef') as AsrAsset).url;
     const modelBase = mdef.slice(0, mdef.length - 'en-us/mdef'.length);
     try {
-      // Lazy: the 210 KB runtime is loaded only by lenders who use this adapter.
-      const { default: createModule } = (await import('soundswallower')) as unknown as {
+      // Lazy and self-hosted: the 210 KB runtime is loaded only by lenders who use this adapter,
+      // and is in nobody's bundle.
+      const wasmUrl = (byName.get('wasm') as AsrAsset).url;
+      const { default: createModule } = (await this.loadModule(soundSwallowerModuleUrl(wasmUrl))) as {
         default: (init: Record<string, unknown>) => Promise<SoundSwallowerModule>;
       };
       const module = await createModule({

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureWav } from '../../test-support/index.js';
 import { resample } from '../audio/resample.js';
 import { EnergyVad, framesFromSamples, summarizeSpeech } from '../audio/vad.js';
-import { SILERO_FILES, SileroVad, sileroAssets } from './silero.js';
+import { ORT_MODULE_FILE, ortModuleUrl, SILERO_FILES, SileroVad, sileroAssets } from './silero.js';
 
 const nodeModules = resolve(import.meta.dirname, '../../node_modules');
 const LOCAL: Record<string, string> = {
@@ -75,5 +75,24 @@ describe('SileroVad (real model, onnxruntime-web wasm in node)', () => {
     await expect(SileroVad.load({ assets, readAsset: tampered })).rejects.toMatchObject({
       code: 'ASSET_HASH_MISMATCH',
     });
+  });
+});
+
+describe('onnxruntime-web is imported from beside its self-hosted wasm, not bundled', () => {
+  it('derives the module URL from the ort-wasm asset and hands it to loadOrt', async () => {
+    expect(ortModuleUrl('/dualrec-assets/onnxruntime/ort-wasm-simd-threaded.wasm')).toBe(
+      `/dualrec-assets/onnxruntime/${ORT_MODULE_FILE}`,
+    );
+    const urls: string[] = [];
+    const vad = await SileroVad.load({
+      assets,
+      readAsset,
+      loadOrt: (url) => {
+        urls.push(url);
+        return import(/* @vite-ignore */ url);
+      },
+    });
+    await vad.close();
+    expect(urls).toEqual([resolve(nodeModules, 'onnxruntime-web/dist', ORT_MODULE_FILE)]);
   });
 });

@@ -79,6 +79,26 @@ export interface SileroOptions {
   /** Speech probability that counts a frame as speech (default 0.5, Silero's default). */
   threshold?: number;
   signal?: AbortSignal;
+  /**
+   * Loads onnxruntime-web's plain-wasm module. Default: import `ort.wasm.bundle.min.mjs` from the
+   * folder of the `ort-wasm` asset (`dualrec assets` writes both), never from the app's bundle: a
+   * bundled onnxruntime makes Vite copy its 14 MB wasm into the app's build by
+   * `new URL(…, import.meta.url)`. Node (tests) passes `() => import('onnxruntime-web/wasm')`.
+   */
+  loadOrt?: (url: string) => Promise<unknown>;
+}
+
+/** onnxruntime-web's plain-wasm ES module, beside its wasm under `assetsBase` (`onnxruntime/`). */
+export const ORT_MODULE_FILE = 'ort.wasm.bundle.min.mjs';
+
+/** The URL of onnxruntime-web's module next to the wasm asset's URL. */
+export function ortModuleUrl(wasmUrl: string): string {
+  return wasmUrl.replace(/[^/]*$/, ORT_MODULE_FILE);
+}
+
+/** A runtime import of a self-hosted module that bundlers must leave alone. */
+export function importSelfHosted(url: string): Promise<unknown> {
+  return import(/* @vite-ignore */ /* webpackIgnore: true */ url);
 }
 
 async function fetchBytes(url: string, signal?: AbortSignal): Promise<Uint8Array> {
@@ -124,8 +144,10 @@ export class SileroVad implements VoiceAnalyser {
     }
     options.signal?.throwIfAborted();
     try {
-      // Lazy and the plain-wasm entry: nothing of onnxruntime is downloaded unless Silero is used.
-      const ort = (await import('onnxruntime-web/wasm')) as unknown as OrtModule;
+      // Lazy, self-hosted and the plain-wasm entry: nothing of onnxruntime is downloaded unless
+      // Silero is used, and nothing of it is in the app's bundle.
+      const wasmUrl = (options.assets.find((a) => a.name === 'ort-wasm') as AsrAsset).url;
+      const ort = (await (options.loadOrt ?? importSelfHosted)(ortModuleUrl(wasmUrl))) as OrtModule;
       // One thread (no SharedArrayBuffer without cross-origin isolation), no proxy worker (strict CSP),
       // and the runtime from the verified bytes rather than a second, unchecked fetch.
       ort.env.wasm.numThreads = 1;
