@@ -8,6 +8,7 @@ import { DualrecError } from '@dualrec/evidence';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ASSET_INDEX_FILE, extractFromTgz, gatherAssets, sha256Hex } from './gather.js';
 import { type AssetManifest, loadAssetManifest, parseAssetManifest } from './manifest.js';
+import { dropUnusedBlobPolyfill } from './transform.js';
 
 const ALPHA = new TextEncoder().encode('alpha model bytes');
 const BETA = new TextEncoder().encode('beta wasm bytes');
@@ -290,5 +291,23 @@ describe('extractFromTgz', () => {
     const tgz = gzipSync(Buffer.concat([a, b, new Uint8Array(1024)]));
     expect(new TextDecoder().decode(extractFromTgz(tgz, 'package/ios/m/mean.vec'))).toBe('[ 1 2 ]');
     expect(extractFromTgz(tgz, 'package/none')).toBeUndefined();
+  });
+});
+
+describe('esm-drop-unused-blob-polyfill', () => {
+  const module = (body: string) => new TextEncoder().encode(`import { Blob } from "blob-polyfill";\n${body}`);
+  it('removes the unused bare import and nothing else', () => {
+    const out = new TextDecoder().decode(dropUnusedBlobPolyfill(module('export default 1;\n')));
+    expect(out).toBe('\nexport default 1;\n');
+  });
+  it('refuses a module that uses Blob, lacks the import, or has another bare import', () => {
+    for (const bad of [
+      module('new Blob([]);'),
+      new TextEncoder().encode('export default 1;'),
+      module('import x from "left-pad";'),
+    ])
+      expect(() => dropUnusedBlobPolyfill(bad)).toThrow(
+        expect.objectContaining({ code: 'ASSET_FORMAT_INVALID' }),
+      );
   });
 });

@@ -6,7 +6,13 @@
 import { readFile } from 'node:fs/promises';
 import { DualrecError } from '@dualrec/evidence';
 
-export type AssetTransform = 'tessdata-lstm-only';
+/**
+ * How gathered bytes are rewritten before they are pinned. `esm-drop-unused-blob-polyfill`:
+ * SoundSwallower's web module starts with `import { Blob } from "blob-polyfill";`, a bare specifier
+ * a browser cannot resolve, for a name it never uses (the page's own Blob serves); the line is
+ * removed so the module imports as it is from `assetsBase`.
+ */
+export type AssetTransform = 'tessdata-lstm-only' | 'esm-drop-unused-blob-polyfill';
 
 /** One place an asset's bytes can come from. Tried in the order listed. */
 export type AssetSource =

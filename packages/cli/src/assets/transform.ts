@@ -26,5 +26,23 @@ export function applyTransform(transform: AssetTransform, input: Uint8Array): Ui
       }
       return deterministicGzip(filterTessdata(raw, LSTM_ONLY_COMPONENTS));
     }
+    case 'esm-drop-unused-blob-polyfill':
+      return dropUnusedBlobPolyfill(input);
   }
+}
+
+const BLOB_POLYFILL_IMPORT = 'import { Blob } from "blob-polyfill";';
+
+/** Removes SoundSwallower's unused `blob-polyfill` import; refuses a module that uses Blob at all. */
+export function dropUnusedBlobPolyfill(input: Uint8Array): Uint8Array {
+  const text = new TextDecoder('utf-8', { fatal: true }).decode(input);
+  const at = text.indexOf(BLOB_POLYFILL_IMPORT);
+  const rest = at === -1 ? text : text.slice(0, at) + text.slice(at + BLOB_POLYFILL_IMPORT.length);
+  if (at === -1 || /\bBlob\b/.test(rest) || /(^|[;\n])\s*import\s[^;\n]*?from\s*["'][^./]/.test(rest)) {
+    throw new DualrecError('ASSET_FORMAT_INVALID', {
+      detail:
+        'soundswallower.web.js: expected exactly one unused blob-polyfill import and no other bare import',
+    });
+  }
+  return new TextEncoder().encode(rest);
 }
