@@ -1,11 +1,20 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAssetManifest } from '../assets/manifest.js';
 import { main } from '../main.js';
 
-const MODELS = resolve(import.meta.dirname, '../../../../../shared/models');
+const SHARED_MODELS = resolve(import.meta.dirname, '../../../../../shared/models');
+const REPO = resolve(import.meta.dirname, '../../../..');
+/**
+ * The local models directory the offline run reads: ../shared/models, plus the x-vector model that
+ * ../shared lacks, taken from this checkout's assets-dist (./run setup gathered it from its npm
+ * tarball, checked by SHA-256): the `models` source kind is what lets a machine with no registry
+ * gather it.
+ */
+let MODELS: string;
 
 function capture() {
   const out = { stdout: '', stderr: '' };
@@ -22,9 +31,17 @@ describe('dualrec assets (real manifest, offline)', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'dualrec-assets-cli-'));
+    MODELS = await mkdtemp(join(tmpdir(), 'dualrec-assets-models-'));
+    for (const name of await readdir(SHARED_MODELS))
+      await symlink(join(SHARED_MODELS, name), join(MODELS, name));
+    const vosk = join(REPO, 'assets-dist/voiceprint/vosk-model-spk-0.4');
+    if (!existsSync(vosk))
+      throw new Error(`${vosk} is missing: run \`pnpm assets\` first (./run setup does)`);
+    await symlink(vosk, join(MODELS, 'vosk-model-spk-0.4'));
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
+    await rm(MODELS, { recursive: true, force: true });
   });
 
   it('gathers every asset from local sources, then is a no-op', async () => {
