@@ -22,5 +22,6 @@ export * from './text/normalize.js';
 export * from './text/numbers.js';
 export * from './text/reading-time.js';
 export * from './vad/silero.js';
+export * from './voiceprint/embedder.js';
 export * from './voiceprint/nnet3.js';
 export * from './voiceprint/xvector.js';
