@@ -21,7 +21,7 @@ describe('loadSpeakerEmbedder', () => {
         assets,
         readAsset: async (url) => {
           const bytes = await readAsset(url);
-          if (url.endsWith('mean.vec')) bytes[bytes.length - 1] ^= 1;
+          if (url.endsWith('mean.vec')) bytes[bytes.length - 1] = (bytes.at(-1) as number) ^ 1;
           return bytes;
         },
       }),
