@@ -26,3 +26,23 @@ export interface Command {
   usage: string;
   run(args: string[], io: CommandIo): Promise<number>;
 }
+
+/**
+ * A failure worded for the person at the terminal. Errors from the shared packages carry the
+ * message an applicant would see on the phone ("keep this page open"); a command that knows
+ * better says what happened and what to do, keeping the original code, detail and cause.
+ */
+export function forCliUser(error: DualrecError, message: string): DualrecError {
+  return new DualrecError(error.code, {
+    ...(error.detail !== undefined ? { detail: error.detail } : {}),
+    cause: error,
+    context: { ...error.context, cliMessage: message },
+  });
+}
+
+/** The line main() prints for a DualrecError: the CLI's own wording when a command gave one. */
+export function cliMessageOf(error: DualrecError): string {
+  const own = error.context.cliMessage;
+  if (typeof own !== 'string') return error.message;
+  return error.detail ? `${own}\n  (${error.detail})` : own;
+}

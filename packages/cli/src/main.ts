@@ -15,7 +15,7 @@ import { sampleCommand } from './commands/sample.js';
 import { serveCommand } from './commands/serve.js';
 import { uploadCommand } from './commands/upload.js';
 import { verifyCommand } from './commands/verify.js';
-import { type Command, type CommandIo, EXIT } from './io.js';
+import { type Command, type CommandIo, cliMessageOf, EXIT } from './io.js';
 
 /** Every `dualrec` command. Later commands register here. */
 export const COMMANDS: Record<string, Command> = {
@@ -61,7 +61,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     return await command.run(rest, io);
   } catch (error) {
     if (isDualrecError(error)) {
-      io.stderr.write(`dualrec ${name}: [${error.code}] ${error.message}\n`);
+      io.stderr.write(`dualrec ${name}: [${error.code}] ${cliMessageOf(error)}\n`);
       return error.code === 'BAD_USAGE' ? EXIT.usage : EXIT.failed;
     }
     // Never a stack trace for what a user gave us: one line with the reason, exit 1. The stack is

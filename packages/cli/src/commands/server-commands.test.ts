@@ -108,6 +108,17 @@ describe('dualrec serve + upload + bundles', () => {
     const again = await run('upload', file, '--to', `${url}/v1/uploads/`);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('UPLOAD_FAILED');
+    // Worded for the CLI's user, not the phone's ("keep this page open").
+    expect(again.stderr).toContain("refused the bundle's ticket (HTTP 403)");
+    expect(again.stderr).toContain('this ticket has already been used');
+    expect(again.stderr).not.toContain('keep this page open');
+
+    // A URL that is not the tus endpoint (the server's root): say what --to must be.
+    const wrong = await run('upload', file, '--to', `${url}/v1/`, '--state', join(dir, 'wrong.json'));
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('is not a tus upload endpoint (HTTP 404)');
+    expect(wrong.stderr).toContain('--to must be the');
+    expect(wrong.stderr).not.toContain('keep this page open');
   });
 
   it('bad usage exits 2 with the reason', async () => {
