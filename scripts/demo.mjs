@@ -11,7 +11,7 @@
 //       run the whole flow unattended in headless Chromium with fixture media (a real talking
 //       face and its voice, generated ID card photos), print the bundle's verdict; with --out,
 //       copy the stored bundle to FILE (its RFC 3161 token to FILE.tsr) and the demo keys to FILE.keys/.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { networkInterfaces } from 'node:os';
@@ -181,12 +181,23 @@ Ctrl-C to stop.`);
     process.exit(0);
   });
 } else {
-  // Unattended: the real example page in headless Chromium, fake camera and microphone.
+  // Unattended: the real example page in headless Chromium, fake camera and microphone. The
+  // camera clip is made here when missing (not only by the test command), from ../shared.
+  step('making the fake-camera clips (once)');
+  const fixtures = spawnSync(process.execPath, [resolve(repo, 'scripts/make-camera-fixtures.mjs')], {
+    stdio: 'inherit',
+  });
+  if (fixtures.status !== 0) {
+    await lender.close();
+    process.exit(fixtures.status ?? 1);
+  }
   const { chromium } = await import('@playwright/test');
   const { CHROMIUM_PATH, chromiumArgs } = await import(
     pathToFileURL(resolve(repo, 'test/browser/chromium.ts')).href
   );
-  const { driveFlow } = await import(pathToFileURL(resolve(repo, 'test/browser/flow-driver.ts')).href);
+  const { describeRun, driveFlow } = await import(
+    pathToFileURL(resolve(repo, 'test/browser/flow-driver.ts')).href
+  );
   const { specimen } = await import(pathToFileURL(resolve(repo, 'test/fixtures/id-card/node.ts')).href);
   const front = await specimen(20261123, 'photo-like', 0, 'front');
   const back = await specimen(20261123, 'photo-like', 0, 'back');
@@ -224,6 +235,7 @@ Ctrl-C to stop.`);
       errorCode: run.errorCode,
       error: run.error,
       receipt: verdictAttr || null,
+      ...(run.status === 'complete' ? {} : { lastEvents: run.trail }),
       thirdPartyRequests: thirdParty,
       ...(record ? await verdictOf(record) : { valid: false, reasons: ['no bundle arrived'] }),
     };
@@ -239,6 +251,7 @@ Ctrl-C to stop.`);
     }
     console.log(JSON.stringify(result, null, 2));
     code = run.status === 'complete' && result.valid && thirdParty.length === 0 ? 0 : 1;
+    if (run.status !== 'complete') step(describeRun(run).replaceAll('\n', '\n[demo] '));
     if (code !== 0)
       writeFileSync(join(dataDir, 'last-failure.png'), await page.screenshot({ fullPage: true }));
   } finally {

@@ -28,6 +28,36 @@ export interface DriveResult {
   /** When the flow failed: the step, the error's message and its detail (the reasons), for the log. */
   error: { step: string | null; code: string; message: string; detail: string } | null;
   ms: number;
+  /** The element's last events (step, progress, feedback, error, state), oldest first, for the log. */
+  trail: string[];
+}
+
+/** How many of the element's events a result keeps: enough to see what led to a failure. */
+const TRAIL_LENGTH = 20;
+
+/**
+ * A failed run in a few lines, for a test's failure message and the demo's log: the error's code,
+ * step, message and detail, then the last events. `scripts/test-all.mjs` repeats the first lines
+ * of each failure above its summary, so the reason is never cut off by a long event dump.
+ *
+ * @example
+ * ```ts
+ * expect(result.status, describeRun(result)).toBe('complete');
+ * ```
+ */
+export function describeRun(result: DriveResult): string {
+  const head =
+    result.status === 'complete'
+      ? `the flow completed in ${(result.ms / 1000).toFixed(1)} s`
+      : result.error
+        ? `the flow failed with ${result.error.code} in ${result.error.step ?? 'the session'}: ${result.error.message}${result.error.detail ? ` (${result.error.detail})` : ''}`
+        : `the flow ended with ${result.errorCode ?? 'an error'} and no error event`;
+  return [
+    head,
+    `steps: ${result.steps.join(' → ') || 'none'}`,
+    'last events:',
+    ...result.trail.map((l) => `  ${l}`),
+  ].join('\n');
 }
 
 interface Snapshot {
@@ -91,6 +121,46 @@ export async function driveFlow(page: Page, options: DriveOptions = {}): Promise
       });
     });
   await listen().catch(() => undefined);
+  // The element's other events, kept short, so a failure shows what led to it.
+  const listenTrail = () =>
+    page.evaluate((length) => {
+      const w = window as unknown as { __dualrecTrail?: string[] };
+      if (w.__dualrecTrail) return;
+      const trail: string[] = [];
+      w.__dualrecTrail = trail;
+      const began = performance.now();
+      const brief = (type: string, d: Record<string, unknown>): string => {
+        if (type === 'dualrec-step') return `step ${d.step} (attempt ${d.attempt})`;
+        if (type === 'dualrec-progress')
+          return `progress ${d.step} ${d.label}${typeof d.fraction === 'number' ? ` ${Math.round(d.fraction * 100)}%` : ''}`;
+        if (type === 'dualrec-feedback') return `feedback ${d.step} ${d.code}`;
+        if (type === 'dualrec-error') return `error ${d.code} in ${d.step}: ${d.message}`;
+        if (type === 'dualrec-state')
+          return `state ${d.status}${d.failure ? ` ${JSON.stringify(d.failure)}` : ''}`;
+        return type;
+      };
+      for (const type of [
+        'dualrec-step',
+        'dualrec-progress',
+        'dualrec-feedback',
+        'dualrec-error',
+        'dualrec-state',
+      ])
+        document.addEventListener(type, (e) => {
+          const line = brief(type, ((e as CustomEvent).detail ?? {}) as Record<string, unknown>);
+          // Progress and state repeat a lot: keep a line only when it says something new.
+          const last = trail[trail.length - 1]?.replace(/^\S+ s {2}/, '');
+          if (line === last) return;
+          if (type === 'dualrec-progress' && last?.startsWith(line.replace(/ \d+%$/, ''))) trail.pop();
+          trail.push(`${((performance.now() - began) / 1000).toFixed(1)} s  ${line}`);
+          if (trail.length > length) trail.shift();
+        });
+    }, TRAIL_LENGTH);
+  await listenTrail().catch(() => undefined);
+  const trail = async (): Promise<string[]> =>
+    page
+      .evaluate(() => [...((window as unknown as { __dualrecTrail?: string[] }).__dualrecTrail ?? [])])
+      .catch(() => []);
   const lastError = async (): Promise<DriveResult['error']> =>
     page
       .evaluate(() => {
@@ -101,7 +171,14 @@ export async function driveFlow(page: Page, options: DriveOptions = {}): Promise
       .catch(() => null);
   while (Date.now() < deadline) {
     if (options.signal?.aborted)
-      return { status: 'error', steps, errorCode: 'ABORTED', error: null, ms: Date.now() - started };
+      return {
+        status: 'error',
+        steps,
+        errorCode: 'ABORTED',
+        error: null,
+        ms: Date.now() - started,
+        trail: await trail(),
+      };
     const s = await snapshot(page);
     const key = `${s.step}:${s.phase}`;
     if (key !== lastKey) {
@@ -116,14 +193,28 @@ export async function driveFlow(page: Page, options: DriveOptions = {}): Promise
       await options.onView?.(s.step, s.phase);
     }
     if (s.phase === 'complete')
-      return { status: 'complete', steps, errorCode: null, error: null, ms: Date.now() - started };
+      return {
+        status: 'complete',
+        steps,
+        errorCode: null,
+        error: null,
+        ms: Date.now() - started,
+        trail: await trail(),
+      };
     if (s.phase === 'error') {
       const error = await lastError();
       if (error)
         log(
           `error ${error.code} in ${error.step ?? 'the session'}: ${error.message}${error.detail ? ` (${error.detail})` : ''}`,
         );
-      return { status: 'error', steps, errorCode: s.errorCode, error, ms: Date.now() - started };
+      return {
+        status: 'error',
+        steps,
+        errorCode: s.errorCode,
+        error,
+        ms: Date.now() - started,
+        trail: await trail(),
+      };
     }
     const click = (action: string) => flow.locator(`[data-action="${action}"]`).first().click();
     if (s.actions.includes('consent-accept')) await click('consent-accept');
@@ -146,5 +237,8 @@ export async function driveFlow(page: Page, options: DriveOptions = {}): Promise
     else if (s.actions.includes('speech-done') && s.readThrough) await click('speech-done');
     await page.waitForTimeout(250);
   }
-  throw new Error(`the flow did not finish within ${options.timeoutMs ?? 360_000} ms (last view ${lastKey})`);
+  const last = (await trail()).map((l) => `  ${l}`).join('\n');
+  throw new Error(
+    `the flow did not finish within ${options.timeoutMs ?? 360_000} ms (last view ${lastKey})\nlast events:\n${last}`,
+  );
 }

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { bytesSource, openBundle, sha256Hex, verify } from '@dualrec/evidence';
 import { loadLenderKeys, receiptOf } from '@dualrec/server';
 import type { Page } from '@playwright/test';
-import { driveFlow } from './flow-driver.js';
+import { describeRun, driveFlow } from './flow-driver.js';
 import { useLenderServer } from './lender-server.js';
 import { expect, fakeMedia, test } from './test.js';
 
@@ -89,7 +89,7 @@ test('the recording reaches the server while it runs; after the seal only the ta
   await page.evaluate(() => window.liveUpload.start());
   const result = await driveFlow(page);
   const events = await page.evaluate(() => window.liveUpload.events());
-  expect(result, JSON.stringify(events)).toMatchObject({ status: 'complete' });
+  expect(result.status, describeRun(result)).toBe('complete');
   const complete = await page.evaluate(() => window.liveUpload.complete());
   const receipt = complete.receipt?.raw as { uploadId: string; bundleSha256: string; verdict: string };
   const uploadAt =
